@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""The one command union staff run: check, build and preview the catalogue.
+
+    python build.py check            # 检查 classes/ 下所有班级文件
+    python build.py new ID --district FOLDER
+    python build.py schema           # 重新生成 classes/program.schema.json
+"""
+import argparse
+import sys
+from pathlib import Path
+
+from programs.loader import load_catalogue
+from programs.schema import SCHEMA_FILE, schema_text
+from programs.template import program_template
+
+ROOT = Path(__file__).resolve().parent
+DEFAULT_CLASSES = "classes"
+
+
+def check(args):
+    catalogue = load_catalogue(args.classes)
+    if not catalogue.ok:
+        for problem in catalogue.problems:
+            print(problem)
+        print(f"发现 {len(catalogue.problems)} 个问题，请修改后再运行 python build.py check。", file=sys.stderr)
+        return 1
+    print(catalogue.summary())
+    return 0
+
+
+def schema(args):
+    target = Path(args.classes) / SCHEMA_FILE
+    target.write_text(schema_text(), encoding="utf-8")
+    print(f"已写入 {target}")
+    return 0
+
+
+def new(args):
+    import re
+
+    from programs.model import SLUG
+
+    if not re.match(SLUG, args.program_id):
+        print(f"班级编号“{args.program_id}”无效：只能用小写字母、数字和连字符，如 wangjing-2027-summer", file=sys.stderr)
+        return 2
+    if not re.match(SLUG, args.district):
+        print(f"目录名“{args.district}”无效：只能用小写字母、数字和连字符，如 beijing-chaoyang", file=sys.stderr)
+        return 2
+    folder = Path(args.classes) / args.district
+    target = folder / f"{args.program_id}.yaml"
+    existing = load_catalogue(args.classes)
+    if target.exists() or existing.get(args.program_id):
+        print(f"班级编号“{args.program_id}”已存在，请换一个。", file=sys.stderr)
+        return 2
+    folder.mkdir(parents=True, exist_ok=True)
+    target.write_text(program_template(args.program_id, f"../{SCHEMA_FILE}"), encoding="utf-8")
+    print(f"已生成 {target}：把其中的“【待填写】”换成实际内容，再运行 python build.py check")
+    return 0
+
+
+def parser():
+    root = argparse.ArgumentParser(prog="build.py", description="工会托管班目录：检查、生成和预览")
+    commands = root.add_subparsers(dest="command", required=True, metavar="命令")
+
+    def command(name, handler, help_text):
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.add_argument("--classes", default=DEFAULT_CLASSES, help="班级文件目录（默认 classes/）")
+        sub.set_defaults(handler=handler)
+        return sub
+
+    command("check", check, "检查所有班级文件，列出全部问题")
+    command("schema", schema, "根据模型重新生成 JSON Schema")
+    sub = command("new", new, "新建一个班级文件模板")
+    sub.add_argument("program_id", help="班级编号，如 wangjing-2027-summer")
+    sub.add_argument("--district", required=True, help="所在目录，如 beijing-chaoyang")
+    return root
+
+
+def main(argv=None):
+    args = parser().parse_args(argv)
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,114 @@
+"""Read one YAML file into plain data plus the line of every key.
+
+Validation errors must point staff at a line, so parsing keeps the node tree
+and records where each key path starts. Timestamps stay strings: the model
+parses dates, and an impossible date such as 2027-02-30 becomes a clear
+message instead of a PyYAML crash.
+"""
+import re
+
+import yaml
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+_SYNTAX = [
+    (r"found character '\\t'", "用了制表符（Tab）缩进：YAML 只能用空格缩进"),
+    (r"mapping values are not allowed", "这里不能出现冒号：检查上一行的缩进，或给含冒号的文字加引号"),
+    (r"could not find expected ':'", "缺少冒号：每个键后面要写“: ”"),
+    (r"expected <block end>", "缩进不一致：同一层的键要对齐"),
+    (r"did not find expected key", "缩进不一致：同一层的键要对齐"),
+    (r"did not find expected '-' indicator", "列表缩进不一致：同一列表的“- ”要对齐"),
+    (r"found unexpected end of stream", "文件意外结束：可能少了一个引号或括号"),
+    (r"found undefined alias", "引用了未定义的锚点（*）"),
+    (r"expected ',' or '\]'", "方括号列表没有闭合，或元素之间缺少逗号"),
+    (r"expected ',' or '}'", "花括号没有闭合，或元素之间缺少逗号"),
+    (r"found unknown escape character", "引号内有无效的转义字符（\\）"),
+]
+
+
+class SourceProblem(Exception):
+    def __init__(self, problems):
+        super().__init__(problems)
+        self.problems = problems
+
+
+def _syntax_message(error):
+    text = f"{error.context or ''} {error.problem or ''}"
+    for pattern, message in _SYNTAX:
+        if re.search(pattern, text):
+            return message
+    return f"YAML 格式错误（{(error.problem or '无法解析').strip()}）"
+
+
+def _tab_lines(text):
+    return [
+        (number, "用了制表符（Tab）缩进：YAML 只能用空格缩进")
+        for number, line in enumerate(text.splitlines(), start=1)
+        if re.match(r"^ *\t", line)
+    ]
+
+
+def read_yaml(text):
+    """Return (data, lines) or raise SourceProblem with [(line, message)].
+
+    `lines` maps a key path tuple such as ("sessions", 0, "capacity") to the
+    1-based line where that key (or list item) is written.
+    """
+    problems = _tab_lines(text)
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else 1
+        if not any(number == line for number, _ in problems):
+            problems.append((line, _syntax_message(error)))
+        raise SourceProblem(sorted(problems)) from None
+    except yaml.YAMLError as error:
+        raise SourceProblem(problems + [(1, f"YAML 格式错误（{error}）")]) from None
+    if problems:
+        raise SourceProblem(problems)
+    if node is None:
+        raise SourceProblem([(1, "文件是空的：请从 python build.py new 生成的模板开始")])
+    if not isinstance(node, yaml.MappingNode):
+        raise SourceProblem([(node.start_mark.line + 1, "文件内容应是“键: 值”的形式，如 title: 望京街道寒假托管班")])
+    lines, duplicates = {(): 1}, []
+    _walk(node, (), lines, duplicates)
+    if duplicates:
+        raise SourceProblem(duplicates)
+    try:
+        data = _Loader("").construct_document(node)
+    except (yaml.YAMLError, ValueError, TypeError) as error:
+        raise SourceProblem([(1, f"YAML 格式错误（{error}）")]) from None
+    return data, lines
+
+
+def _walk(node, path, lines, duplicates):
+    if isinstance(node, yaml.MappingNode):
+        seen = set()
+        for key, value in node.value:
+            name = key.value if isinstance(key, yaml.ScalarNode) else str(key.start_mark)
+            if name in seen:
+                duplicates.append((key.start_mark.line + 1, f"键“{name}”重复出现：同一层只能写一次"))
+            seen.add(name)
+            lines[path + (name,)] = key.start_mark.line + 1
+            _walk(value, path + (name,), lines, duplicates)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            lines[path + (index,)] = item.start_mark.line + 1
+            _walk(item, path + (index,), lines, duplicates)
+
+
+def line_of(lines, path):
+    """The line of the longest known prefix of path (a missing key points at its parent)."""
+    path = tuple(path)
+    while path not in lines:
+        path = path[:-1]
+    return lines[path]
