@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from programs.loader import load_catalogue
+from programs.loader import load_catalogue, program_files
 from programs.schema import SCHEMA_FILE, schema_text
 from programs.template import program_template
 
@@ -48,8 +48,7 @@ def new(args):
         return 2
     folder = Path(args.classes) / args.district
     target = folder / f"{args.program_id}.yaml"
-    existing = load_catalogue(args.classes)
-    if target.exists() or existing.get(args.program_id):
+    if any(path.stem == args.program_id for path in program_files(args.classes)):
         print(f"班级编号“{args.program_id}”已存在，请换一个。", file=sys.stderr)
         return 2
     folder.mkdir(parents=True, exist_ok=True)

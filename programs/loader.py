@@ -4,6 +4,7 @@ Staff fix files in batches, so the loader never stops at the first error: it
 returns the programs that are valid and a list of `PATH:LINE: message`
 problems for the rest. Both build.py and forms_app call load_catalogue().
 """
+import difflib
 import re
 import typing
 from dataclasses import dataclass, field
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from .messages import explain, key_path
+from .messages import CLOSE, explain, key_path
 from .model import PLACEHOLDER, SLUG, Program
 from .yamlsource import SourceProblem, line_of, read_yaml
 
@@ -102,7 +103,7 @@ def load_program(path, classes_dir=None):
     try:
         program = Program.model_validate(data)
     except ValidationError as invalid:
-        for error in invalid.errors():
+        for error in _without_misspelt_missing(invalid.errors()):
             loc, message = explain(error, allowed_keys(error["loc"]))
             problems.append(Issue(name, line_of(lines, loc), message))
     if problems:
@@ -134,6 +135,17 @@ def _placeholders(data, lines, name, path=()):
             return [Issue(name, line_of(lines, path), f"{key_path(path)} 还没有填写：请把“{PLACEHOLDER}”换成实际内容")]
         return []
     return [issue for key, value in items for issue in _placeholders(value, lines, name, path + (key,))]
+
+
+def _without_misspelt_missing(errors):
+    """A typo (capacty) already says what is missing (capacity): report it once."""
+    guessed = set()
+    for error in errors:
+        if error["type"] == "extra_forbidden":
+            loc = tuple(error["loc"])
+            for hint in difflib.get_close_matches(loc[-1], allowed_keys(loc), n=1, cutoff=CLOSE):
+                guessed.add(loc[:-1] + (hint,))
+    return [e for e in errors if not (e["type"] == "missing" and tuple(e["loc"]) in guessed)]
 
 
 def allowed_keys(loc):

@@ -5,6 +5,8 @@ built-in checks (missing key, wrong type, too long, unknown key...).
 """
 import difflib
 
+CLOSE = 0.6
+
 _TYPES = {
     "string_type": "应是文字",
     "int_type": "应是整数",
@@ -58,12 +60,14 @@ def explain(error, allowed_keys=()):
     loc = loc + tuple(ctx.get("at", ()))
     where, value = key_path(loc), error.get("input")
     field = next((p for p in reversed(loc) if isinstance(p, str)), "")
+    if "beside" in ctx:
+        loc = loc[:-1] + (ctx["beside"],)
     label = _NAMES.get(field, "")
     shown = f"{where}（{label}）" if label else where
     if kind == "missing":
         return loc, f"缺少必填项 {field}" + (f"（{label}）" if label else "")
     if kind == "extra_forbidden":
-        hint = difflib.get_close_matches(field, allowed_keys, n=1, cutoff=0.6)
+        hint = difflib.get_close_matches(field, allowed_keys, n=1, cutoff=CLOSE)
         guess = f"，是不是想写 {hint[0]}？" if hint else f"。可用的键：{'、'.join(allowed_keys)}"
         return loc, f"未知的键 {field}{guess}"
     if kind == "literal_error":

@@ -266,7 +266,7 @@ class Program(Strictly):
     def _age_range(cls, ages, info):
         if ages is None:
             if info.data.get("audience") == "children":
-                raise _problem("ages_required", "面向职工子女（audience: children）时必须填写 ages，如 [6, 12]")
+                raise _problem("ages_required", "面向职工子女（audience: children）时必须填写 ages，如 [6, 12]", beside="audience")
             return ages
         low, high = ages
         for index, age in enumerate(ages):

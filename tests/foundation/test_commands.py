@@ -1,0 +1,89 @@
+"""The staff commands around `check`: the shipped catalogue, schema, new."""
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import build
+from programs.schema import SCHEMA_FILE, schema_text
+from programs.model import PLACEHOLDER
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_shipped_catalogue_passes_check():
+    result = subprocess.run(
+        [sys.executable, "build.py", "check"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout
+    assert re.fullmatch(r"共 \d+ 个班，\d+ 个班次，\d+ 个名额，全部通过检查。\n", result.stdout)
+
+
+def test_shipped_catalogue_holds_the_article_programs():
+    from programs.loader import load_catalogue
+
+    catalogue = load_catalogue(ROOT / "classes")
+    organizers = {p.organizer for p in catalogue.programs}
+    assert {"望京街道总工会", "孙河街道总工会", "三里屯街道总工会", "文登区总工会", "新余市总工会"} <= organizers
+    sunhe = catalogue.get("sunhe-2027-winter")
+    assert sunhe.ages == (6, 12) and sunhe.sessions[0].capacity == 40
+    assert sunhe.location.name == "康营家园拓堡成长馆"
+    assert any(c.name == "榫卯的智慧" for c in catalogue.get("sanlitun-2027-winter").courses)
+    assert any("花饽饽" in c.name for c in catalogue.get("wendeng-wenqixing-2027-winter").courses)
+    assert any(p.audience == "workers" for p in catalogue.programs)
+
+
+def test_broken_copy_of_a_shipped_file_is_reported_with_its_path(tmp_path, capsys):
+    source = (ROOT / "classes/beijing-chaoyang/sunhe-2027-winter.yaml").read_text(encoding="utf-8")
+    copy = tmp_path / "c" / "sunhe-2027-winter.yaml"
+    copy.parent.mkdir()
+    copy.write_text(source.replace("capacity: 40", "capacity: -40"), encoding="utf-8")
+    assert build.main(["check", "--classes", str(tmp_path / "c")]) == 1
+    line = next(n for n, text in enumerate(source.splitlines(), 1) if "capacity: 40" in text)
+    assert f"{copy}:{line}: sessions[0].capacity（名额） 应是不小于 1 的整数，现在是 -40" in capsys.readouterr().out
+
+
+def test_committed_schema_matches_the_model():
+    committed = (ROOT / "classes" / SCHEMA_FILE).read_text(encoding="utf-8")
+    assert committed == schema_text(), "classes/program.schema.json is stale: run python build.py schema"
+
+
+def test_schema_describes_keys_in_chinese_and_forbids_unknown_keys():
+    schema = json.loads(schema_text())
+    assert schema["additionalProperties"] is False
+    assert "班名" in schema["properties"]["title"]["description"]
+    session = schema["$defs"]["Session"]
+    assert session["additionalProperties"] is False
+    assert session["properties"]["capacity"]["minimum"] == 1
+    assert set(schema["required"]) >= {"title", "organizer", "district", "audience", "summary", "location", "contact", "sessions", "registration"}
+
+
+def test_new_template_fails_until_filled_then_passes(tmp_path, capsys):
+    classes = tmp_path / "classes"
+    assert build.main(["new", "wangjing-2027-summer", "--district", "beijing-chaoyang", "--classes", str(classes)]) == 0
+    target = classes / "beijing-chaoyang" / "wangjing-2027-summer.yaml"
+    text = target.read_text(encoding="utf-8")
+    assert text.count("#") >= 30, "every key carries a Chinese comment"
+
+    capsys.readouterr()
+    assert build.main(["check", "--classes", str(classes)]) == 1
+    unfilled = capsys.readouterr().out.splitlines()
+    assert any(line.startswith(f"{target}:") and "title 还没有填写" in line for line in unfilled)
+
+    answers = {"title": "望京街道总工会暑假托管班", "organizer": "望京街道总工会", "district": "北京市朝阳区",
+               "street": "望京街道", "summary": "暑假托管", "name": "王老师", "description": "毛笔字入门",
+               "teacher": "王老师", "address": "北京市朝阳区望京街道", "phone": "010-64700001",
+               "eligibility": "辖区职工的子女", "": "托管班采用基础托管加特色拓展的模式。"}
+    filled = re.sub(r"^(\s*(?:- )?)(\w*)(:?\s*)" + re.escape(PLACEHOLDER),
+                    lambda m: m.group(1) + m.group(2) + m.group(3) + answers[m.group(2)], text, flags=re.M)
+    target.write_text(filled, encoding="utf-8")
+    capsys.readouterr()
+    assert build.main(["check", "--classes", str(classes)]) == 0, capsys.readouterr().out
+
+
+def test_new_refuses_an_existing_id(tmp_path, capsys):
+    classes = tmp_path / "classes"
+    assert build.main(["new", "x-1", "--district", "d", "--classes", str(classes)]) == 0
+    assert build.main(["new", "x-1", "--district", "other", "--classes", str(classes)]) == 2
+    assert "已存在" in capsys.readouterr().err
