@@ -4,6 +4,7 @@
     python build.py check            # 检查 classes/ 下所有班级文件
     python build.py new ID --district FOLDER
     python build.py schema           # 重新生成 classes/program.schema.json
+    python build.py verify-lottery FILE   # 核对公示的摇号结果
 """
 import argparse
 import sys
@@ -57,6 +58,28 @@ def new(args):
     return 0
 
 
+def verify_lottery(args):
+    import json
+
+    from programs.lottery import verify
+
+    try:
+        record = json.loads(Path(args.file).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        print(f"无法读取公示文件 {args.file}：{error}", file=sys.stderr)
+        return 2
+    problems = verify(record) if isinstance(record, dict) else ["公示文件应是一个 JSON 对象"]
+    for problem in problems:
+        print(f"{args.file}: {problem}")
+    if problems:
+        return 1
+    print(
+        f"验证通过：{record['program']} / {record['session']}，{len(record['entries'])} 组报名，"
+        f"中签 {len(record['confirmed'])} 人，候补 {len(record['waitlisted'])} 人，结果可由公示数据完全复现。"
+    )
+    return 0
+
+
 def parser():
     root = argparse.ArgumentParser(prog="build.py", description="工会托管班目录：检查、生成和预览")
     commands = root.add_subparsers(dest="command", required=True, metavar="命令")
@@ -72,6 +95,9 @@ def parser():
     sub = command("new", new, "新建一个班级文件模板")
     sub.add_argument("program_id", help="班级编号，如 wangjing-2027-summer")
     sub.add_argument("--district", required=True, help="所在目录，如 beijing-chaoyang")
+    sub = commands.add_parser("verify-lottery", help="用公示数据重新计算摇号结果并核对", description="用公示数据重新计算摇号结果并核对")
+    sub.add_argument("file", help="公示的摇号 JSON 文件")
+    sub.set_defaults(handler=verify_lottery)
     return root
 
 
