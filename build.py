@@ -5,8 +5,11 @@
     python build.py new ID --district FOLDER
     python build.py schema           # 重新生成 classes/program.schema.json
     python build.py verify-lottery FILE   # 核对公示的摇号结果
+    python build.py build [--out DIR]     # 检查通过后生成网站（默认 site/）
+    python build.py serve [--drafts]      # 本地预览，改了班级文件自动刷新
 """
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -19,7 +22,10 @@ DEFAULT_CLASSES = "classes"
 
 
 def check(args):
-    catalogue = load_catalogue(args.classes)
+    return report(load_catalogue(args.classes))
+
+
+def report(catalogue):
     if not catalogue.ok:
         for problem in catalogue.problems:
             print(problem)
@@ -80,6 +86,23 @@ def verify_lottery(args):
     return 0
 
 
+def build(args):
+    catalogue = load_catalogue(args.classes)
+    if report(catalogue):
+        return 1
+    from catalogue.site import build_site
+
+    out = build_site(catalogue, out=args.out)
+    print(f"网站已生成到 {out}/")
+    return 0
+
+
+def serve(args):
+    from catalogue.preview import preview
+
+    return preview(args.classes, drafts=args.drafts, dev_addr=args.dev_addr)
+
+
 def parser():
     root = argparse.ArgumentParser(prog="build.py", description="工会托管班目录：检查、生成和预览")
     commands = root.add_subparsers(dest="command", required=True, metavar="命令")
@@ -95,6 +118,11 @@ def parser():
     sub = command("new", new, "新建一个班级文件模板")
     sub.add_argument("program_id", help="班级编号，如 wangjing-2027-summer")
     sub.add_argument("--district", required=True, help="所在目录，如 beijing-chaoyang")
+    sub = command("build", build, "检查通过后生成目录网站")
+    sub.add_argument("--out", default="site", help="网站输出目录（默认 site/）")
+    sub = command("serve", serve, "本地预览网站，修改班级文件后自动刷新")
+    sub.add_argument("--drafts", action="store_true", help="同时显示草稿（status: draft）")
+    sub.add_argument("--dev-addr", default="127.0.0.1:8000", help="预览地址（默认 127.0.0.1:8000）")
     sub = commands.add_parser("verify-lottery", help="用公示数据重新计算摇号结果并核对", description="用公示数据重新计算摇号结果并核对")
     sub.add_argument("file", help="公示的摇号 JSON 文件")
     sub.set_defaults(handler=verify_lottery)
@@ -102,6 +130,7 @@ def parser():
 
 
 def main(argv=None):
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     args = parser().parse_args(argv)
     return args.handler(args)
 

@@ -1,0 +1,136 @@
+"""The generated docs tree: every page and file the catalogue needs, as {path: content}.
+
+Per-program files depend on that program alone, so `serve` re-renders only
+the YAML that changed; the listings (home, tags, unions, archive) are cheap
+and always re-rendered.
+"""
+import json
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from urllib.parse import quote
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from programs.phones import tel_uri
+
+from . import views
+from .calendar import session_calendar
+from .qr import qr_svg
+from .reference import reference_page
+
+SHARE_IMAGE = "assets/share.png"
+
+
+@dataclass(frozen=True)
+class Settings:
+    site_url: str
+    enrol_base: str
+    today: date
+    drafts: bool = False
+
+
+def _environment():
+    env = Environment(
+        loader=PackageLoader("catalogue"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=False,
+    )
+    env.filters["yaml_str"] = lambda value: Markup(json.dumps(list(value) if isinstance(value, list) else value, ensure_ascii=False))
+    env.globals.update(
+        {name: getattr(views, name) for name in (
+            "age_label", "fee_label", "date_span", "days_label", "months", "month_label",
+            "moment_label", "place_label", "path_slug",
+        )}
+    )
+    return env
+
+
+class Pages:
+    def __init__(self, settings):
+        self.settings = settings
+        self.env = _environment()
+
+    def shown(self, programs):
+        wanted = {"published", "draft"} if self.settings.drafts else {"published"}
+        return [p for p in programs if p.status in wanted or p.status == "archived"]
+
+    def ended(self, program):
+        return program.status == "archived" or views.has_ended(program, self.settings.today)
+
+    def page_url(self, program):
+        return f"{self.settings.site_url}classes/{program.id}/"
+
+    def program_files(self, program):
+        folder = f"classes/{program.id}"
+        images = {f"image-{n}{Path(name).suffix.lower()}": name for n, name in enumerate(program.images, 1)}
+        files = {f"{folder}/{target}": (Path(program.source).parent / name).read_bytes() for target, name in images.items()}
+        url = self.page_url(program)
+        qr = qr_svg(url)
+        files[f"{folder}/qr.svg"] = qr
+        for session in program.sessions:
+            files[f"{folder}/{session.id}.ics"] = session_calendar(program, session, url)
+        context = {
+            "p": program,
+            "today": self.settings.today,
+            "ended": self.ended(program),
+            "audience": views.AUDIENCES[program.audience],
+            "mode": views.MODES[program.registration.mode],
+            "mode_rule": views.MODE_RULES[program.registration.mode],
+            "enrol_base": self.settings.enrol_base.rstrip("/"),
+            "images": list(images),
+            "image_url": url + next(iter(images)) if images else self.settings.site_url + SHARE_IMAGE,
+            "map_url": program.location.map_url or "https://uri.amap.com/search?keyword=" + quote(program.location.address),
+            "tel": tel_uri(program.contact.phone),
+            "qr": qr,
+        }
+        files[f"{folder}/index.md"] = self.render("program.md.j2", context)
+        files[f"{folder}/poster.html"] = self.render("poster.html.j2", context)
+        return files
+
+    def listing_files(self, programs):
+        shown = self.shown(programs)
+        current = sorted((p for p in shown if not self.ended(p)), key=lambda p: (views.next_start(p, self.settings.today), p.title))
+        ended = sorted((p for p in shown if self.ended(p)), key=lambda p: p.last_end, reverse=True)
+        files = {
+            "index.md": self.render("home.md.j2", {
+                "programs": current,
+                "places": _places(current),
+                "all_months": sorted({m for p in current for m in views.months(p)}),
+                "all_tags": sorted({t for p in current for t in p.tags}),
+            }),
+            "archive.md": self.render("archive.md.j2", {"programs": ended}),
+            "help/reference.md": reference_page(),
+        }
+        files.update(self._groups("tags", "标签", lambda p: p.tags, current, ended))
+        files.update(self._groups("unions", "主办工会", lambda p: [p.organizer], current, ended))
+        return files
+
+    def _groups(self, folder, title, keys_of, current, ended):
+        counts = Counter(key for p in current + ended for key in keys_of(p))
+        files = {f"{folder}/index.md": self.render("index-of.md.j2", {"title": title, "entries": sorted(counts.items())})}
+        for key in counts:
+            files[f"{folder}/{views.path_slug(key)}/index.md"] = self.render("listing.md.j2", {
+                "title": key if folder == "unions" else f"标签：{key}",
+                "description": f"{key}的托管班与职工夜校",
+                "root": "../../",
+                "current": [p for p in current if key in keys_of(p)],
+                "ended": [p for p in ended if key in keys_of(p)],
+            })
+        return files
+
+    def render(self, template, context):
+        return self.env.get_template(template).render(context)
+
+
+def _places(programs):
+    streets = {}
+    for p in programs:
+        streets.setdefault(p.district, set())
+        if p.street:
+            streets[p.district].add(p.street)
+    return [(district, sorted(names)) for district, names in sorted(streets.items())]

@@ -1,0 +1,11 @@
+"""The QR code of a program page, as SVG so it prints sharp on any poster size."""
+import io
+
+import segno
+
+
+def qr_svg(url):
+    code = segno.make(url, error="m", micro=False)
+    out = io.BytesIO()
+    code.save(out, kind="svg", scale=8, border=2, xmldecl=False, svgclass="cat-qr", title=url)
+    return out.getvalue().decode("utf-8")

@@ -1,0 +1,66 @@
+// Live places. The static page shows capacity only; when the enrolment app
+// answers GET <enrol-base>/api/availability in time, fill in what is left and
+// set each 报名 button. Any failure leaves the static page as it was.
+(function () {
+  var cells = document.querySelectorAll("[data-places]");
+  if (!cells.length || !window.fetch || !window.JSON) return;
+  var meta = document.querySelector('meta[name="enrol-base"]');
+  var base = (meta && meta.content || "").replace(/\/+$/, "");
+  var late = false;
+  var abort = window.AbortController ? new AbortController() : null;
+  var timer = setTimeout(function () { late = true; if (abort) abort.abort(); }, 4000);
+  var LABELS = { open: "报名", full: "候补报名", not_open: "报名未开始", closed: "报名已截止" };
+
+  function valid(s) {
+    return s && typeof s.remaining === "number" && s.remaining >= 0 && LABELS.hasOwnProperty(s.state);
+  }
+
+  function describe(s) {
+    if (s.state === "open" && s.remaining > 0) return "剩余 " + s.remaining + " 个名额";
+    if (s.state === "open" || s.state === "full") return "已满，可候补";
+    return s.state === "not_open" ? "报名未开始" : "报名已截止";
+  }
+
+  function summarise(sessions) {
+    var open = sessions.filter(function (s) { return s.state === "open" && s.remaining > 0; });
+    if (open.length) return { state: "open", remaining: open.reduce(function (n, s) { return n + s.remaining; }, 0) };
+    var order = ["full", "not_open", "closed"];
+    for (var i = 0; i < order.length; i++) {
+      if (sessions.some(function (s) { return s.state === order[i] || (order[i] === "full" && s.state === "open"); })) return { state: order[i], remaining: 0 };
+    }
+    return null;
+  }
+
+  function lookup(data, key) {
+    var parts = key.split("/"), program = data[parts[0]];
+    if (!program || typeof program !== "object") return null;
+    if (parts[1]) return valid(program[parts[1]]) ? program[parts[1]] : null;
+    var sessions = Object.keys(program).map(function (id) { return program[id]; });
+    return sessions.length && sessions.every(valid) ? summarise(sessions) : null;
+  }
+
+  function fill(data) {
+    [].forEach.call(cells, function (cell) {
+      var s = lookup(data, cell.getAttribute("data-places"));
+      if (!s) return;
+      cell.textContent = describe(s);
+      cell.setAttribute("data-state", s.state === "open" && s.remaining === 0 ? "full" : s.state);
+    });
+    [].forEach.call(document.querySelectorAll("[data-enrol]"), function (button) {
+      var s = lookup(data, button.getAttribute("data-enrol"));
+      if (!s) return;
+      var state = s.state === "open" && s.remaining === 0 ? "full" : s.state;
+      button.textContent = LABELS[state];
+      if (state === "closed" || state === "not_open") {
+        button.setAttribute("aria-disabled", "true");
+        button.removeAttribute("href");
+      }
+    });
+  }
+
+  fetch(base + "/api/availability", { signal: abort ? abort.signal : undefined, credentials: "omit", headers: { Accept: "application/json" } })
+    .then(function (response) { if (!response.ok) throw new Error(response.status); return response.json(); })
+    .then(function (data) { if (!late && data && typeof data === "object") fill(data); })
+    .catch(function () {})
+    .then(function () { clearTimeout(timer); });
+})();
