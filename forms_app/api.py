@@ -1,0 +1,104 @@
+"""The JSON API: live places for the catalogue, enrolment for other clients.
+
+It enrols through the same validation and admission code as the form and
+answers with the same Chinese sentences, under stable machine-readable codes.
+"""
+from flask import Blueprint, abort, current_app, jsonify, request
+
+from . import catalogue, validation
+from .admission import Refused, admit, gate, now
+from .availability import availability as live_places
+from .db import enrolment_or_404, get_db
+from .forms import SUBMISSION
+from .limits import enrol_limits
+from .openapi import spec
+from .references import new_reference
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+AVAILABILITY_MAX_AGE = 5
+
+
+def _error(status, code, message):
+    return jsonify({"error": code, "message": message}), status
+
+
+def enrolment_json(enrolment, program, session):
+    body = {
+        "reference": enrolment.reference,
+        "code": enrolment.code,
+        "status": enrolment.status,
+        "position": enrolment.position,
+        "program": enrolment.program,
+        "session": enrolment.session,
+    }
+    if program is not None:
+        body.update(
+            program_title=program.title,
+            session_name=session.name,
+            start=session.start.isoformat(),
+            end=session.end.isoformat(),
+            days=session.days,
+            time=session.time,
+            location={"name": program.location.name, "address": program.location.address},
+            contact={"name": program.contact.name, "phone": program.contact.phone},
+        )
+    return body
+
+
+@bp.get("/availability")
+def availability():
+    response = jsonify(live_places(catalogue.current(), get_db().counts(), now()))
+    response.headers["Cache-Control"] = f"public, max-age={AVAILABILITY_MAX_AGE}"
+    origin = current_app.config.get("SITE_ORIGIN")
+    if origin:
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.vary.add("Origin")
+    return response
+
+
+@bp.post("/enrolments")
+@enrol_limits
+def create():
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        return jsonify({"errors": {"body": "请求体应为 JSON 对象"}}), 422
+    program, session = catalogue.current().find(str(data.get("program")), str(data.get("session")))
+    if program is None:
+        abort(404)
+    try:
+        gate(program, now())
+    except Refused as refused:
+        return _error(409, refused.code, refused.message)
+    applicant, errors = validation.check(program, session, data, now().date())
+    if errors:
+        return jsonify({"errors": errors}), 422
+    key = request.headers.get("Idempotency-Key", "")
+    submission = key if SUBMISSION.match(key) else new_reference()
+    try:
+        enrolment, replayed = admit(applicant, submission, "api")
+    except Refused as refused:
+        return _error(409, refused.code, refused.message)
+    return jsonify(enrolment_json(enrolment, program, session)), 200 if replayed else 201
+
+
+@bp.errorhandler(404)
+def not_found(_error_):
+    return _error(404, "not_found", "没有找到：班、班次或报名记录不存在")
+
+
+@bp.get("/enrolments/<reference>")
+def show(reference):
+    enrolment = enrolment_or_404(reference)
+    return jsonify(enrolment_json(enrolment, *catalogue.current().find(enrolment.program, enrolment.session)))
+
+
+@bp.post("/enrolments/<reference>/cancel")
+def cancel(reference):
+    enrolment_or_404(reference)
+    enrolment, _promoted = get_db().cancel(reference, "api")
+    return jsonify(enrolment_json(enrolment, *catalogue.current().find(enrolment.program, enrolment.session)))
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(spec())

@@ -1,0 +1,70 @@
+"""Flask-WTF forms: CSRF, rendering and keeping what was typed.
+
+The rules themselves live in validation.py so the JSON API applies the same
+ones; these forms only declare the fields a program's page needs.
+"""
+import re
+import secrets
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, RadioField, StringField, TelField
+
+SIBLINGS = (2, 3)
+SUBMISSION = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+class CancelForm(FlaskForm):
+    pass
+
+
+class LookupForm(FlaskForm):
+    phone = TelField("手机号", render_kw={"autocomplete": "tel", "inputmode": "tel"})
+    code = StringField("查询码", render_kw={"autocapitalize": "characters", "autocomplete": "off"})
+
+
+def enrol_form(program):
+    """A form class built for this program's audience and questions."""
+    children = program.audience == "children"
+
+    class EnrolForm(FlaskForm):
+        submission = HiddenField()
+        name = StringField("孩子姓名" if children else "本人姓名", render_kw={"autocomplete": "name"})
+        phone = TelField("手机号", render_kw={"autocomplete": "tel", "inputmode": "tel"})
+        employer = StringField("工作单位", render_kw={"autocomplete": "organization"})
+        consent = BooleanField("我已阅读并同意《个人信息保护说明》" + ("，并以监护人身份同意提供孩子的信息" if children else ""))
+
+    if children:
+        EnrolForm.birthdate = StringField("出生日期", render_kw={"type": "date"})
+        EnrolForm.guardian_name = StringField("监护人姓名")
+        for number in SIBLINGS:
+            setattr(EnrolForm, f"name-{number}", StringField(f"第 {number} 个孩子姓名"))
+            setattr(EnrolForm, f"birthdate-{number}", StringField("出生日期", render_kw={"type": "date"}))
+    for question in program.registration.questions:
+        if question.type == "text":
+            field = StringField(question.label)
+        else:
+            choices = [("yes", "是"), ("no", "否")] if question.type == "yesno" else [(c, c) for c in question.choices]
+            field = RadioField(question.label, choices=choices, validate_choice=False)
+        setattr(EnrolForm, f"answers-{question.id}", field)
+    form = EnrolForm()
+    if not SUBMISSION.match(form.submission.data or ""):
+        form.submission.data = secrets.token_urlsafe(16)
+    return form
+
+
+def applicants_data(form, program):
+    """The form's fields as the mappings validation.check reads, one per child named."""
+    shared = {
+        "guardian_name": form.guardian_name.data if program.audience == "children" else None,
+        "phone": form.phone.data,
+        "employer": form.employer.data,
+        "consent": form.consent.data,
+        "answers": {q.id: form[f"answers-{q.id}"].data for q in program.registration.questions},
+    }
+    people = [("", {"name": form.name.data, "birthdate": form.birthdate.data if "birthdate" in form else None})]
+    if program.audience == "children":
+        for number in SIBLINGS:
+            name, born = form[f"name-{number}"].data, form[f"birthdate-{number}"].data
+            if (name or "").strip() or (born or "").strip():
+                people.append((f"-{number}", {"name": name, "birthdate": born}))
+    return [(suffix, {**shared, **person}) for suffix, person in people]

@@ -1,0 +1,148 @@
+"""The OpenAPI 3.1 description of /api, served at /api/openapi.json.
+
+tests/app/test_openapi.py checks every API route is described and that real
+responses validate against these schemas, so the description cannot drift.
+"""
+STATES = ["not_open", "open", "full", "closed"]
+STATUSES = ["confirmed", "waitlisted", "lottery", "cancelled"]
+
+
+def _json(schema_name, description):
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema_name}"}}},
+    }
+
+
+def _nullable(kind):
+    return {"type": [kind, "null"]}
+
+
+SCHEMAS = {
+    "Places": {
+        "type": "object",
+        "required": ["capacity", "confirmed", "waitlisted", "remaining", "state"],
+        "properties": {
+            "capacity": {"type": "integer"},
+            "confirmed": {"type": "integer"},
+            "waitlisted": {"type": "integer"},
+            "remaining": {"type": "integer"},
+            "state": {"enum": STATES},
+        },
+        "additionalProperties": False,
+    },
+    "Availability": {
+        "type": "object",
+        "description": "program id → session id → places",
+        "additionalProperties": {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/Places"}},
+    },
+    "EnrolmentRequest": {
+        "type": "object",
+        "required": ["program", "session", "name", "phone", "employer", "consent"],
+        "properties": {
+            "program": {"type": "string"},
+            "session": {"type": "string"},
+            "name": {"type": "string", "description": "孩子姓名；职工夜校为本人姓名"},
+            "birthdate": {"type": "string", "format": "date", "description": "面向职工子女的班必填"},
+            "guardian_name": {"type": "string", "description": "面向职工子女的班必填"},
+            "phone": {"type": "string", "description": "大陆手机号"},
+            "employer": {"type": "string"},
+            "answers": {"type": "object", "additionalProperties": {"type": ["string", "boolean"]}},
+            "consent": {"const": True},
+        },
+    },
+    "Enrolment": {
+        "type": "object",
+        "required": ["reference", "code", "status", "position", "program", "session"],
+        "properties": {
+            "reference": {"type": "string", "minLength": 20},
+            "code": {"type": "string", "pattern": "^[2-9A-HJKMNP-Z]{8}$"},
+            "status": {"enum": STATUSES},
+            "position": {"type": ["integer", "null"], "minimum": 1},
+            "program": {"type": "string"},
+            "session": {"type": "string"},
+            "program_title": {"type": "string"},
+            "session_name": {"type": "string"},
+            "start": {"type": "string", "format": "date"},
+            "end": {"type": "string", "format": "date"},
+            "days": _nullable("string"),
+            "time": _nullable("string"),
+            "location": {"type": "object", "properties": {"name": {"type": "string"}, "address": {"type": "string"}}},
+            "contact": {"type": "object", "properties": {"name": {"type": "string"}, "phone": {"type": "string"}}},
+        },
+    },
+    "Invalid": {
+        "type": "object",
+        "required": ["errors"],
+        "properties": {"errors": {"type": "object", "additionalProperties": {"type": "string"}}},
+    },
+    "Error": {
+        "type": "object",
+        "required": ["error", "message"],
+        "properties": {
+            "error": {"enum": ["not_found", "duplicate", "not_open", "closed", "not_published", "rate_limited"]},
+            "message": {"type": "string"},
+        },
+    },
+}
+
+REFERENCE = {"name": "reference", "in": "path", "required": True, "schema": {"type": "string"}}
+
+
+def spec():
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "工会托管班报名 API", "version": "1.0.0"},
+        "paths": {
+            "/api/availability": {
+                "get": {
+                    "summary": "各班次的名额与报名状态（可缓存数秒）",
+                    "responses": {"200": _json("Availability", "program → session → places")},
+                }
+            },
+            "/api/enrolments": {
+                "post": {
+                    "summary": "报名一人",
+                    "parameters": [
+                        {
+                            "name": "Idempotency-Key",
+                            "in": "header",
+                            "required": False,
+                            "description": "16–64 个 URL 安全字符；同一键重发同一人返回第一次的结果（200）",
+                            "schema": {"type": "string"},
+                        }
+                    ],
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EnrolmentRequest"}}},
+                    },
+                    "responses": {
+                        "201": _json("Enrolment", "已报名、已候补或已登记等待摇号"),
+                        "200": _json("Enrolment", "同一 Idempotency-Key 的重发：返回第一次的结果"),
+                        "404": _json("Error", "没有这个班或班次"),
+                        "409": _json("Error", "重复报名、不在报名时间内或未发布"),
+                        "422": _json("Invalid", "字段有误：字段名 → 中文说明（问题的字段名为 answers-<id>）"),
+                        "429": _json("Error", "请求过于频繁"),
+                    },
+                }
+            },
+            "/api/enrolments/{reference}": {
+                "get": {
+                    "summary": "查看一条报名",
+                    "parameters": [REFERENCE],
+                    "responses": {"200": _json("Enrolment", "报名及班次信息"), "404": _json("Error", "没有这条报名")},
+                }
+            },
+            "/api/enrolments/{reference}/cancel": {
+                "post": {
+                    "summary": "取消报名；若原为报名成功，候补第 1 位自动补上",
+                    "parameters": [REFERENCE],
+                    "responses": {"200": _json("Enrolment", "取消后的状态"), "404": _json("Error", "没有这条报名")},
+                }
+            },
+            "/api/openapi.json": {
+                "get": {"summary": "本说明", "responses": {"200": {"description": "OpenAPI 3.1 文档"}}}
+            },
+        },
+        "components": {"schemas": SCHEMAS},
+    }

@@ -1,0 +1,136 @@
+"""The pages parents and workers use: enrol, see the result, cancel, find it again."""
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+
+from programs.phones import mask, normalize_mobile, tel_uri
+
+from . import catalogue, chinese, validation
+from .admission import Refused, admit, gate, now
+from .calendar import session_calendar
+from .db import enrolment_or_404, get_db
+from .forms import CancelForm, LookupForm, applicants_data, enrol_form
+from .limits import enrol_limits, lookup_limits
+from .references import normalize_code
+
+bp = Blueprint("parents", __name__)
+
+
+@bp.app_template_filter("day")
+def _day(value):
+    return chinese.day_with_weekday(value)
+
+
+@bp.app_template_filter("status_label")
+def _status_label(value):
+    return chinese.status_label(value)
+
+
+@bp.app_template_filter("masked")
+def _masked(value):
+    return mask(value)
+
+
+@bp.app_template_filter("tel")
+def _tel(value):
+    return tel_uri(value)
+
+
+def _program_and_session(program_id, session_id):
+    program, session = catalogue.current().find(program_id, session_id)
+    if program is None:
+        abort(404)
+    return program, session
+
+
+@bp.route("/enrol/<program_id>/<session_id>", methods=["GET", "POST"])
+@enrol_limits
+def enrol(program_id, session_id):
+    program, session = _program_and_session(program_id, session_id)
+    try:
+        gate(program, now())
+    except Refused as refused:
+        return render_template("refused.html", program=program, session=session, refused=refused), (
+            409 if request.method == "POST" else 200
+        )
+    form = enrol_form(program)
+    if not form.validate_on_submit():
+        return render_template("enrol.html", program=program, session=session, form=form), (
+            400 if form.errors else 200
+        )
+    checked = _check_all(form, program, session)
+    if checked is None:
+        return render_template("enrol.html", program=program, session=session, form=form), 422
+    answered, refusals = [], []
+    for applicant in checked:
+        try:
+            answered.append(admit(applicant, form.submission.data, "parent")[0])
+        except Refused as refused:
+            refusals.append(refused)
+    if not answered:
+        return render_template("refused.html", program=program, session=session, refused=refusals[0]), 409
+    for refused in refusals:
+        flash(refused.message)
+    return redirect(url_for("parents.result", reference=answered[0].reference), 303)
+
+
+def _check_all(form, program, session):
+    """Applicants for every child named, or None after putting each error beside its field."""
+    applicants, failed, today = [], False, now().date()
+    for suffix, data in applicants_data(form, program):
+        applicant, errors = validation.check(program, session, data, today)
+        for field, message in errors.items():
+            own = field in ("name", "birthdate")
+            form[field + suffix if own else field].errors = [message]
+        failed = failed or bool(errors)
+        applicants.append(applicant)
+    return None if failed else applicants
+
+
+@bp.route("/r/<reference>")
+def result(reference):
+    enrolment = enrolment_or_404(reference)
+    program, session = catalogue.current().find(enrolment.program, enrolment.session)
+    others = [e for e in get_db().submission(enrolment.submission) if e.reference != reference]
+    return render_template(
+        "result.html", enrolment=enrolment, program=program, session=session, others=others, form=CancelForm()
+    )
+
+
+@bp.route("/r/<reference>/cancel", methods=["POST"])
+def cancel(reference):
+    enrolment_or_404(reference)
+    if not CancelForm().validate_on_submit():
+        abort(400)
+    get_db().cancel(reference, "parent")
+    flash("已取消这次报名，名额已让给候补的家庭。")
+    return redirect(url_for("parents.result", reference=reference), 303)
+
+
+@bp.route("/r/<reference>/calendar.ics")
+def calendar(reference):
+    enrolment = enrolment_or_404(reference)
+    program, session = catalogue.current().find(enrolment.program, enrolment.session)
+    if program is None:
+        abort(404)
+    response = make_response(session_calendar(program, session, reference))
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{program.id}-{session.id}.ics"'
+    return response
+
+
+@bp.route("/lookup", methods=["GET", "POST"])
+@lookup_limits
+def lookup():
+    form = LookupForm()
+    if not form.validate_on_submit():
+        return render_template("lookup.html", form=form), 400 if form.errors else 200
+    phone = normalize_mobile(form.phone.data or "")
+    found = get_db().find(phone, normalize_code(form.code.data or "")) if phone else None
+    if found is None:
+        form.code.errors = ["手机号和查询码对不上，请核对后再试"]
+        return render_template("lookup.html", form=form), 404
+    return redirect(url_for("parents.result", reference=found.reference), 303)
+
+
+@bp.route("/privacy")
+def privacy():
+    return render_template("privacy.html", version=validation.PRIVACY_NOTICE_VERSION)

@@ -1,0 +1,23 @@
+"""Reference links and short codes.
+
+The reference is the parent's key to their enrolment (it is in the link), so
+it carries 128 random bits. The short code is read aloud on the phone to
+staff, so it avoids characters that look or sound alike (0/O, 1/I/L).
+"""
+import secrets
+
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 8
+
+
+def new_reference():
+    return secrets.token_urlsafe(16)
+
+
+def new_code():
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalize_code(text):
+    """Parents type codes in lower case, with spaces or dashes; staff say them in groups of four."""
+    return "".join(ch for ch in str(text).upper() if ch.isalnum())

@@ -1,0 +1,303 @@
+"""Enrolments in one SQLite file, the backend that needs no server.
+
+WAL lets readers run beside the single writer; every write that decides a
+place starts with BEGIN IMMEDIATE, so the count it reads cannot change before
+its insert commits, across threads, processes and gunicorn workers alike.
+synchronous=FULL makes a committed "报名成功" survive a power cut or kill -9.
+"""
+import json
+import sqlite3
+from contextlib import contextmanager
+from datetime import date, datetime
+
+import sqlite_utils
+
+from programs.model import SHANGHAI
+
+from .. import capacity
+from ..references import new_code, new_reference
+from . import Counts, Duplicate, Enrolment, Storage, UnknownSession
+
+BUSY_TIMEOUT_SECONDS = 30
+
+ENROLMENT_COLUMNS = {
+    "id": int,
+    "reference": str,
+    "code": str,
+    "program": str,
+    "session": str,
+    "status": str,
+    "name": str,
+    "birthdate": str,
+    "guardian_name": str,
+    "phone": str,
+    "employer": str,
+    "answers": str,
+    "consent": str,
+    "submission": str,
+    "request_key": str,
+    "created_at": str,
+    "updated_at": str,
+}
+
+
+def _now():
+    return datetime.now(SHANGHAI).isoformat(timespec="milliseconds")
+
+
+class SqliteStorage(Storage):
+    def __init__(self, path, timeout=BUSY_TIMEOUT_SECONDS):
+        conn = sqlite3.connect(path, timeout=timeout, isolation_level=None, check_same_thread=False)
+        self.db = sqlite_utils.Database(conn, execute_plugins=False)
+        self.db.execute("PRAGMA synchronous=FULL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+
+    def close(self):
+        self.db.close()
+
+    @contextmanager
+    def _write(self):
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.rollback()
+            raise
+        self.db.commit()
+
+    def create_schema(self):
+        """Idempotent, and safe when several workers start at once."""
+        self.db.enable_wal()
+        with self._write():
+            if "enrolments" in self.db.table_names():
+                return
+            self.db["places"].create(
+                {"program": str, "session": str, "capacity": int, "mode": str}, pk=("program", "session")
+            )
+            self.db["meta"].create({"key": str, "value": str}, pk="key")
+            self.db["enrolments"].create(
+                ENROLMENT_COLUMNS,
+                pk="id",
+                not_null=["reference", "code", "program", "session", "status", "name", "phone", "created_at"],
+            )
+            enrolments = self.db["enrolments"]
+            enrolments.create_index(["reference"], unique=True)
+            enrolments.create_index(["code"], unique=True)
+            enrolments.create_index(["request_key"], unique=True)
+            enrolments.create_index(["submission"])
+            enrolments.create_index(["program", "session", "status", "id"])
+            self.db.execute(
+                "CREATE UNIQUE INDEX one_live_enrolment ON enrolments"
+                "(program, session, phone, name, ifnull(birthdate, '')) WHERE status != 'cancelled'"
+            )
+            self.db["events"].create(
+                {"id": int, "at": str, "enrolment_id": int, "action": str, "actor": str, "detail": str},
+                pk="id",
+                foreign_keys=[("enrolment_id", "enrolments", "id")],
+            )
+            self.db["outbox"].create(
+                {
+                    "id": int,
+                    "created_at": str,
+                    "enrolment_id": int,
+                    "kind": str,
+                    "recipient": str,
+                    "payload": str,
+                    "sent_at": str,
+                },
+                pk="id",
+                foreign_keys=[("enrolment_id", "enrolments", "id")],
+            )
+            self.db["outbox"].create_index(["sent_at"])
+
+    def sync_places(self, places, stamp, actor):
+        promoted = []
+        with self._write():
+            for place in places:
+                before = self._places(place.program, place.session)
+                self.db["places"].upsert(
+                    {"program": place.program, "session": place.session, "capacity": place.capacity, "mode": place.mode},
+                    pk=("program", "session"),
+                )
+                if before and before[0] != place.capacity:
+                    detail = {"program": place.program, "session": place.session, "from": before[0], "to": place.capacity}
+                    self._event(None, "capacity_changed", actor, detail)
+                promoted += self._promote(place.program, place.session, actor)
+            self.db["meta"].upsert({"key": "catalogue_stamp", "value": stamp}, pk="key")
+        return promoted
+
+    def catalogue_stamp(self):
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'catalogue_stamp'").fetchone()
+        return row[0] if row else None
+
+    def enrol(self, applicant, submission, actor):
+        birthdate = applicant.birthdate.isoformat() if applicant.birthdate else None
+        request_key = "|".join([submission, applicant.program, applicant.session, applicant.phone, applicant.name, birthdate or ""])
+        with self._write():
+            replay = self._one("request_key = ?", [request_key])
+            if replay:
+                return replay, True
+            existing = self._one(
+                "program = ? AND session = ? AND phone = ? AND name = ? AND ifnull(birthdate, '') = ? AND status != 'cancelled'",
+                [applicant.program, applicant.session, applicant.phone, applicant.name, birthdate or ""],
+            )
+            if existing:
+                raise Duplicate(existing)
+            place = self._places(applicant.program, applicant.session)
+            if place is None:
+                raise UnknownSession(f"{applicant.program}/{applicant.session}")
+            confirmed, waiting = self._tally(applicant.program, applicant.session)
+            status = capacity.status_for_new(place[1], place[0], confirmed, waiting)
+            now = _now()
+            row = {
+                "reference": new_reference(),
+                "code": self._unused_code(),
+                "program": applicant.program,
+                "session": applicant.session,
+                "status": status,
+                "name": applicant.name,
+                "birthdate": birthdate,
+                "guardian_name": applicant.guardian_name,
+                "phone": applicant.phone,
+                "employer": applicant.employer,
+                "answers": json.dumps(applicant.answers, ensure_ascii=False),
+                "consent": applicant.consent,
+                "submission": submission,
+                "request_key": request_key,
+                "created_at": now,
+                "updated_at": now,
+            }
+            row["id"] = self.db.execute(
+                f"INSERT INTO enrolments ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values())
+            ).lastrowid
+            self._event(row["id"], "enrolled", actor, {"status": status})
+            position = waiting + 1 if status == capacity.WAITLISTED else None
+        return _enrolment(row, position), False
+
+    def cancel(self, reference, actor):
+        with self._write():
+            found = self._one("reference = ?", [reference])
+            if found is None or found.status == capacity.CANCELLED:
+                return found, []
+            self._set_status(found.id, capacity.CANCELLED)
+            self._event(found.id, "cancelled", actor, {"from": found.status})
+            promoted = self._promote(found.program, found.session, actor)
+            return self._one("id = ?", [found.id]), promoted
+
+    def get(self, reference):
+        return self._one("reference = ?", [reference])
+
+    def find(self, phone, code):
+        found = self._one("code = ?", [code])
+        return found if found and found.phone == phone else None
+
+    def submission(self, submission):
+        return self._many("submission = ? ORDER BY id", [submission])
+
+    def counts(self):
+        rows = self.db.execute(
+            """
+            SELECT p.program, p.session, p.capacity,
+                   count(*) FILTER (WHERE e.status = 'confirmed'),
+                   count(*) FILTER (WHERE e.status = 'waitlisted')
+            FROM places p LEFT JOIN enrolments e
+              ON e.program = p.program AND e.session = p.session AND e.status IN ('confirmed', 'waitlisted')
+            GROUP BY p.program, p.session
+            """
+        )
+        return {(program, session): Counts(cap, confirmed, waitlisted) for program, session, cap, confirmed, waitlisted in rows}
+
+    def _places(self, program, session):
+        return self.db.execute(
+            "SELECT capacity, mode FROM places WHERE program = ? AND session = ?", [program, session]
+        ).fetchone()
+
+    def _tally(self, program, session):
+        return self.db.execute(
+            """
+            SELECT count(*) FILTER (WHERE status = 'confirmed'), count(*) FILTER (WHERE status = 'waitlisted')
+            FROM enrolments WHERE program = ? AND session = ? AND status IN ('confirmed', 'waitlisted')
+            """,
+            [program, session],
+        ).fetchone()
+
+    def _promote(self, program, session, actor):
+        """Fill free places from the waitlist in arrival order; runs inside the caller's transaction."""
+        place = self._places(program, session)
+        if place is None or place[1] == "lottery":
+            return []
+        confirmed, waiting = self._tally(program, session)
+        fill = capacity.places_to_fill(place[0], confirmed, waiting)
+        if not fill:
+            return []
+        lucky = self._many(
+            "program = ? AND session = ? AND status = 'waitlisted' ORDER BY id LIMIT ?", [program, session, fill]
+        )
+        for enrolment in lucky:
+            self._set_status(enrolment.id, capacity.CONFIRMED)
+            self._event(enrolment.id, "promoted", actor, {"from": capacity.WAITLISTED})
+            self.db["outbox"].insert(
+                {
+                    "created_at": _now(),
+                    "enrolment_id": enrolment.id,
+                    "kind": "promoted",
+                    "recipient": enrolment.phone,
+                    "payload": json.dumps(
+                        {"reference": enrolment.reference, "program": program, "session": session}, ensure_ascii=False
+                    ),
+                }
+            )
+        return [self._one("id = ?", [e.id]) for e in lucky]
+
+    def _set_status(self, enrolment_id, status):
+        self.db.execute("UPDATE enrolments SET status = ?, updated_at = ? WHERE id = ?", [status, _now(), enrolment_id])
+
+    def _event(self, enrolment_id, action, actor, detail):
+        self.db.execute(
+            "INSERT INTO events (at, enrolment_id, action, actor, detail) VALUES (?, ?, ?, ?, ?)",
+            [_now(), enrolment_id, action, actor, json.dumps(detail, ensure_ascii=False)],
+        )
+
+    def _unused_code(self):
+        while True:
+            code = new_code()
+            if not self.db.execute("SELECT 1 FROM enrolments WHERE code = ?", [code]).fetchone():
+                return code
+
+    def _one(self, where, params):
+        found = self._many(where + " LIMIT 1", params)
+        return found[0] if found else None
+
+    def _many(self, where, params):
+        rows = self.db.execute(
+            f"""
+            SELECT e.*, CASE WHEN e.status = 'waitlisted' THEN (
+                SELECT count(*) FROM enrolments w
+                WHERE w.program = e.program AND w.session = e.session AND w.status = 'waitlisted' AND w.id <= e.id
+            ) END AS position
+            FROM enrolments e WHERE {where}
+            """,
+            params,
+        )
+        columns = [d[0] for d in rows.description]
+        return [_enrolment(dict(zip(columns, row)), None) for row in rows]
+
+
+def _enrolment(row, position):
+    return Enrolment(
+        id=row["id"],
+        reference=row["reference"],
+        code=row["code"],
+        program=row["program"],
+        session=row["session"],
+        status=row["status"],
+        name=row["name"],
+        phone=row["phone"],
+        employer=row["employer"],
+        birthdate=date.fromisoformat(row["birthdate"]) if row["birthdate"] else None,
+        guardian_name=row["guardian_name"],
+        answers=json.loads(row["answers"] or "{}"),
+        submission=row["submission"],
+        created_at=row["created_at"],
+        position=row.get("position", position),
+    )
