@@ -24,6 +24,7 @@ def create_app(test_config=None):
         SECRET_KEY=None,
         RATELIMIT_ENABLED=True,
         RATELIMIT_STORAGE_URI="memory://",
+        RATELIMIT_KEY_PREFIX="forms_app",
         SITE_ORIGIN=None,
         PROXY_HOPS=0,
         CATALOGUE_CHECK_SECONDS=1.0,

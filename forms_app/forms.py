@@ -7,7 +7,7 @@ import re
 import secrets
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, RadioField, StringField, TelField
+from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, StringField, TelField
 
 SIBLINGS = (2, 3)
 SUBMISSION = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -43,7 +43,10 @@ def enrol_form(program):
         if question.type == "text":
             field = StringField(question.label)
         else:
-            choices = [("yes", "是"), ("no", "否")] if question.type == "yesno" else [(c, c) for c in question.choices]
+            if question.type == "yesno":
+                choices = [SelectChoice("yes", "是"), SelectChoice("no", "否")]
+            else:
+                choices = [SelectChoice(choice) for choice in question.choices]
             field = RadioField(question.label, choices=choices, validate_choice=False)
         setattr(EnrolForm, f"answers-{question.id}", field)
     form = EnrolForm()

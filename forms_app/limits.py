@@ -16,7 +16,7 @@ ENROL_PER_PHONE = "20/hour"
 LOOKUP_PER_ADDRESS = "20/hour"
 LOOKUP_PER_PHONE = "5/hour"
 
-limiter = Limiter(get_remote_address, key_prefix="forms_app")
+limiter = Limiter(get_remote_address)
 
 
 def phone_key():

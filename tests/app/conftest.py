@@ -1,0 +1,64 @@
+"""Fixtures for the enrolment app: a temporary classes/, an app on a real
+SQLite file, and real gunicorn servers for the concurrency tests."""
+import pytest
+
+from forms_app import create_app
+from tests.app.helpers import Classes, Server
+
+
+@pytest.fixture
+def classes(tmp_path):
+    classes = Classes(tmp_path / "classes")
+    classes.write("wangjing-winter")
+    return classes
+
+
+@pytest.fixture
+def database(tmp_path):
+    return tmp_path / "forms.sqlite3"
+
+
+@pytest.fixture
+def make_app(classes, database):
+    def make(**config):
+        settings = {
+            "TESTING": True,
+            "DATABASE": str(database),
+            "CLASSES_DIR": str(classes.path),
+            "SECRET_KEY": "test-only-key",
+            "RATELIMIT_ENABLED": False,
+            "CATALOGUE_CHECK_SECONDS": 0,
+        }
+        return create_app({**settings, **config})
+
+    return make
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def serve(classes, database):
+    servers = []
+
+    def start(**env):
+        settings = {
+            "FORMS_APP_DATABASE": str(database),
+            "FORMS_APP_CLASSES_DIR": str(classes.path),
+            "FORMS_APP_SECRET_KEY": "test-only-key",
+            "FORMS_APP_RATELIMIT_ENABLED": "false",
+        }
+        server = Server({**settings, **env})
+        servers.append(server)
+        return server.start()
+
+    yield start
+    for server in servers:
+        server.stop()

@@ -1,0 +1,179 @@
+"""The parents' HTML pages: the form, the answer, siblings, the result page, cancel, lookup."""
+import re
+from datetime import datetime, timedelta
+
+from tests.app.helpers import START, born, child, csrf_token, rows, submit_form
+from programs.model import SHANGHAI
+
+FORM = "/enrol/wangjing-winter/week-1"
+
+
+def follow(client, response):
+    assert response.status_code == 303, response.get_data(as_text=True)
+    return client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_form_asks_in_chinese_and_is_never_cached(client):
+    response = client.get(FORM)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    for label in ("孩子姓名", "出生日期", "监护人姓名", "手机号", "工作单位", "是否需要午餐", "个人信息保护说明"):
+        assert label in page
+    assert 'href="/privacy"' in page
+    assert "个人信息保护说明" in client.get("/privacy").get_data(as_text=True)
+
+
+def test_confirmed_enrolment_redirects_to_its_reference_page(client):
+    response, _ = submit_form(client, FORM, **child())
+    assert re.fullmatch(r"/r/[A-Za-z0-9_-]{22,}", response.headers["Location"])
+    page = follow(client, response)
+    assert "报名成功" in page
+    assert "139****0001" in page and "13912340001" not in page
+    assert re.search(r'class="code">[2-9A-HJKMNP-Z]{8}<', page)
+    assert "李老师" in page and "calendar.ics" in page
+
+
+def test_errors_appear_beside_fields_and_typed_values_are_kept(client):
+    response, _ = submit_form(client, FORM, **child(phone="12345", guardian_name="", consent=None, **{"answers-lunch": None}))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "请填写有效的大陆手机号" in page
+    assert "请填写监护人（家长）姓名" in page
+    assert "请回答：是否需要午餐" in page
+    assert "请由监护人阅读并同意个人信息保护说明" in page
+    assert 'value="王小明"' in page and 'value="12345"' in page
+    assert 'value="北京望京科技有限公司"' in page
+
+
+def test_a_post_without_the_csrf_token_is_refused(client, database):
+    response = client.post(FORM, data=child())
+    assert response.status_code == 400
+    assert rows(database, "SELECT count(*) FROM enrolments") == [(0,)]
+
+
+def test_age_outside_the_range_is_refused_beside_the_birthdate(client):
+    response, _ = submit_form(client, FORM, **child(birthdate=born(13).isoformat()))
+    assert response.status_code == 422
+    assert "本班招收 6–12 岁的孩子" in response.get_data(as_text=True)
+
+
+def test_a_full_session_waitlists_in_arrival_order(client):
+    for number in range(2):
+        submit_form(client, FORM, **child(name=f"孩子{number}", phone=f"1391234000{number}"))
+    response, _ = submit_form(client, FORM, **child(name="第三个", phone="13912340009"))
+    assert "已进入候补第 1 位" in follow(client, response)
+    response, _ = submit_form(client, FORM, **child(name="第四个", phone="13912340008"))
+    assert "已进入候补第 2 位" in follow(client, response)
+
+
+def test_siblings_are_answered_one_by_one(client, database):
+    submit_form(client, FORM, **child(name="别家孩子", phone="13912340005"))
+    fields = child(**{"name-2": "王小红", "birthdate-2": born(6).isoformat()})
+    response, _ = submit_form(client, FORM, **fields)
+    page = follow(client, response)
+    assert "王小明" in page and "报名成功" in page
+    assert "同一次报名的其他孩子" in page and "王小红" in page and "候补第 1 位" in page
+    statuses = rows(database, "SELECT name, status, reference FROM enrolments ORDER BY id")
+    assert [(name, status) for name, status, _ in statuses] == [
+        ("别家孩子", "confirmed"), ("王小明", "confirmed"), ("王小红", "waitlisted"),
+    ]
+    assert len({reference for *_, reference in statuses}) == 3
+
+
+def test_a_sibling_with_a_wrong_birthdate_shows_the_error_beside_that_child(client, database):
+    response, _ = submit_form(client, FORM, **child(**{"name-2": "王小红", "birthdate-2": "2030-13-01"}))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "出生日期应写成 2018-05-01 这样的格式" in page and "<details open>" in page
+    assert rows(database, "SELECT count(*) FROM enrolments") == [(0,)]
+
+
+def test_resubmitting_the_same_form_creates_one_enrolment(client, database):
+    first, form = submit_form(client, FORM, **child())
+    again = client.post(FORM, data=form)
+    assert again.headers["Location"] == first.headers["Location"]
+    assert rows(database, "SELECT count(*) FROM enrolments") == [(1,)]
+
+
+def test_the_same_child_cannot_enrol_twice(client):
+    submit_form(client, FORM, **child())
+    response, _ = submit_form(client, FORM, **child(phone="+86 139 1234 0001", employer="别的单位"))
+    assert response.status_code == 409
+    assert "王小明 已经报过这个班次" in response.get_data(as_text=True)
+
+
+def test_lottery_programs_register_without_deciding(classes, make_app):
+    classes.write("wangjing-winter", mode="lottery")
+    client = make_app().test_client()
+    response, _ = submit_form(client, FORM, **child())
+    assert "已登记，等待摇号" in follow(client, response)
+
+
+def test_windows_and_publication_refuse_with_the_reason(classes, make_app):
+    now = datetime.now(SHANGHAI)
+    cases = [
+        ({"opens": now + timedelta(days=1), "closes": now + timedelta(days=5)}, "报名还没开始"),
+        ({"opens": now - timedelta(days=5), "closes": now - timedelta(minutes=1)}, "报名已于北京时间"),
+        ({"status": "draft"}, "这个班目前不接受报名"),
+    ]
+    for changes, reason in cases:
+        classes.write("wangjing-winter", **changes)
+        client = make_app().test_client()
+        assert reason in client.get(FORM).get_data(as_text=True)
+        page = client.get("/lookup").get_data(as_text=True)
+        response = client.post(FORM, data={"csrf_token": csrf_token(page), **child()})
+        assert response.status_code == 409 and reason in response.get_data(as_text=True)
+
+
+def test_workers_classes_ask_for_the_worker_not_a_child(classes, make_app, database):
+    classes.workers("night-school")
+    client = make_app().test_client()
+    page = client.get("/enrol/night-school/week-1").get_data(as_text=True)
+    assert "本人姓名" in page and "出生日期" not in page and "监护人" not in page
+    response, _ = submit_form(client, "/enrol/night-school/week-1", **child(name="刘师傅", birthdate=None, guardian_name=None))
+    assert "报名成功" in follow(client, response)
+    assert rows(database, "SELECT birthdate, guardian_name FROM enrolments") == [(None, None)]
+
+
+def test_unknown_program_or_session_is_404(client):
+    assert client.get("/enrol/nowhere/week-1").status_code == 404
+    assert "没有找到" in client.get("/enrol/wangjing-winter/week-9").get_data(as_text=True)
+
+
+def test_cancel_promotes_the_first_waitlisted_and_writes_the_outbox(client, database):
+    pages = []
+    for number in range(4):
+        response, _ = submit_form(client, FORM, **child(name=f"孩子{number}", phone=f"1391234000{number}"))
+        pages.append(response.headers["Location"])
+    result = client.get(pages[0]).get_data(as_text=True)
+    cancelled = client.post(pages[0] + "/cancel", data={"csrf_token": csrf_token(result)})
+    assert "已取消" in follow(client, cancelled)
+    assert "报名成功" in client.get(pages[2]).get_data(as_text=True)
+    assert "已进入候补第 1 位" in client.get(pages[3]).get_data(as_text=True)
+    outbox = rows(database, "SELECT o.kind, o.recipient, e.name FROM outbox o JOIN enrolments e ON e.id = o.enrolment_id")
+    assert outbox == [("promoted", "13912340002", "孩子2")]
+    actions = rows(database, "SELECT action, actor FROM events ORDER BY id")
+    assert actions[-2:] == [("cancelled", "parent"), ("promoted", "parent")]
+
+
+def test_cancel_needs_the_csrf_token(client):
+    response, _ = submit_form(client, FORM, **child())
+    assert client.post(response.headers["Location"] + "/cancel").status_code == 400
+    assert "报名成功" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_result_pages_are_private_and_unknown_references_404(client):
+    response, _ = submit_form(client, FORM, **child())
+    assert client.get(response.headers["Location"]).headers["Cache-Control"] == "no-store"
+    assert client.get("/r/not-a-reference").status_code == 404
+
+
+def test_calendar_has_one_event_per_class_day(client):
+    response, _ = submit_form(client, FORM, **child())
+    calendar = client.get(response.headers["Location"] + "/calendar.ics")
+    text = calendar.get_data(as_text=True)
+    assert calendar.headers["Content-Type"].startswith("text/calendar")
+    weekdays = sum(1 for offset in range(5) if (START + timedelta(days=offset)).weekday() < 5)
+    assert text.count("BEGIN:VEVENT") == weekdays
+    assert "TZID=Asia/Shanghai" in text
