@@ -1,0 +1,143 @@
+"""The JSON API through HTTP: availability, enrol, show, cancel, and its OpenAPI description."""
+from datetime import datetime, timedelta
+
+import jsonschema
+import pytest
+
+from programs.model import SHANGHAI
+from tests.app.helpers import api_child, born
+
+NOW = datetime.now(SHANGHAI)
+
+
+def enrol(client, **changes):
+    return client.post("/api/enrolments", json=api_child(**changes))
+
+
+def test_enrolments_are_confirmed_then_waitlisted_with_positions(client):
+    answers = [enrol(client, name=f"孩子{n}", phone=f"1391234000{n}") for n in range(4)]
+    assert [r.status_code for r in answers] == [201] * 4
+    bodies = [r.get_json() for r in answers]
+    assert [(b["status"], b["position"]) for b in bodies] == [
+        ("confirmed", None), ("confirmed", None), ("waitlisted", 1), ("waitlisted", 2),
+    ]
+    assert len({b["reference"] for b in bodies}) == 4 and all(len(b["code"]) == 8 for b in bodies)
+    assert answers[0].headers["Cache-Control"] == "no-store"
+
+
+def test_invalid_fields_come_back_as_422_in_chinese(client):
+    response = enrol(client, phone="021-12345678", birthdate="2019/01/01", consent="yes", answers={"grade": "九年级"})
+    assert response.status_code == 422
+    errors = response.get_json()["errors"]
+    assert errors == {
+        "phone": "请填写有效的大陆手机号，如 13800138000",
+        "birthdate": "出生日期应写成 2018-05-01 这样的格式",
+        "consent": "请由监护人阅读并同意个人信息保护说明",
+        "answers-lunch": "请回答：是否需要午餐",
+        "answers-grade": "请从给出的选项中选择：一年级、二年级、三年级",
+    }
+    assert enrol(client, birthdate=born(5).isoformat()).get_json()["errors"]["birthdate"].startswith("本班招收 6–12 岁")
+    assert client.post("/api/enrolments", data="not json").status_code == 422
+
+
+def test_unknown_program_or_session_is_404(client):
+    assert enrol(client, program="nowhere").status_code == 404
+    response = enrol(client, session="week-9")
+    assert response.status_code == 404 and response.get_json()["error"] == "not_found"
+
+
+@pytest.mark.parametrize(
+    "changes, code",
+    [
+        ({"opens": NOW + timedelta(days=1), "closes": NOW + timedelta(days=2)}, "not_open"),
+        ({"opens": NOW - timedelta(days=2), "closes": NOW - timedelta(seconds=60)}, "closed"),
+        ({"status": "draft"}, "not_published"),
+        ({"status": "archived"}, "not_published"),
+    ],
+)
+def test_closed_windows_and_unpublished_programs_are_409(classes, make_app, changes, code):
+    classes.write("wangjing-winter", **changes)
+    response = enrol(make_app().test_client())
+    assert response.status_code == 409
+    assert response.get_json()["error"] == code and response.get_json()["message"]
+
+
+def test_duplicates_are_409_and_an_idempotent_retry_returns_the_first_answer(client):
+    first = client.post("/api/enrolments", json=api_child(), headers={"Idempotency-Key": "k" * 20})
+    retry = client.post("/api/enrolments", json=api_child(), headers={"Idempotency-Key": "k" * 20})
+    assert (first.status_code, retry.status_code) == (201, 200)
+    assert retry.get_json()["reference"] == first.get_json()["reference"]
+    duplicate = enrol(client, phone="+8613912340001")
+    assert duplicate.status_code == 409 and duplicate.get_json()["error"] == "duplicate"
+    assert "已经报过" in duplicate.get_json()["message"]
+
+
+def test_show_and_cancel_promote_the_first_waitlisted(client):
+    refs = [enrol(client, name=f"孩子{n}", phone=f"1391234000{n}").get_json()["reference"] for n in range(4)]
+    shown = client.get(f"/api/enrolments/{refs[3]}").get_json()
+    assert (shown["status"], shown["position"], shown["session_name"]) == ("waitlisted", 2, "第一期")
+    cancelled = client.post(f"/api/enrolments/{refs[1]}/cancel")
+    assert cancelled.status_code == 200 and cancelled.get_json()["status"] == "cancelled"
+    assert client.get(f"/api/enrolments/{refs[2]}").get_json()["status"] == "confirmed"
+    assert client.get(f"/api/enrolments/{refs[3]}").get_json()["position"] == 1
+    assert client.post(f"/api/enrolments/{refs[1]}/cancel").get_json()["status"] == "cancelled"
+    assert client.get("/api/enrolments/nope").status_code == 404
+    assert client.post("/api/enrolments/nope/cancel").status_code == 404
+
+
+def test_availability_shows_live_places_and_states(classes, make_app):
+    classes.write("lottery-class", mode="lottery")
+    classes.write("later", opens=NOW + timedelta(days=1), closes=NOW + timedelta(days=2))
+    classes.write("over", opens=NOW - timedelta(days=2), closes=NOW - timedelta(seconds=60))
+    classes.write("hidden", status="draft")
+    client = make_app(SITE_ORIGIN="https://classes.example.org").test_client()
+    for n in range(3):
+        enrol(client, name=f"孩子{n}", phone=f"1391234000{n}")
+    response = client.get("/api/availability")
+    table = response.get_json()
+    assert table["wangjing-winter"]["week-1"] == {
+        "capacity": 2, "confirmed": 2, "waitlisted": 1, "remaining": 0, "state": "full",
+    }
+    assert table["lottery-class"]["week-1"]["state"] == "open"
+    assert table["later"]["week-1"]["state"] == "not_open"
+    assert table["over"]["week-1"]["state"] == "closed"
+    assert "hidden" not in table
+    assert response.headers["Cache-Control"] == "public, max-age=5"
+    assert response.headers["Access-Control-Allow-Origin"] == "https://classes.example.org"
+
+
+def test_the_api_answers_exactly_as_its_openapi_description_says(client, app):
+    spec = client.get("/api/openapi.json").get_json()
+    described = {(path, method.upper()) for path, item in spec["paths"].items() for method in item}
+    served = {
+        (rule.rule.replace("<reference>", "{reference}"), method)
+        for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/")
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    assert described == served
+
+    def check(response, path, method):
+        operation = spec["paths"][path][method]
+        schema = operation["responses"][str(response.status_code)]["content"]["application/json"]["schema"]
+        jsonschema.validate(response.get_json(), {**schema, "components": spec["components"]})
+
+    created = enrol(client)
+    reference = created.get_json()["reference"]
+    check(created, "/api/enrolments", "post")
+    check(enrol(client), "/api/enrolments", "post")
+    check(enrol(client, phone="1"), "/api/enrolments", "post")
+    check(enrol(client, session="x"), "/api/enrolments", "post")
+    check(client.get("/api/availability"), "/api/availability", "get")
+    check(client.get(f"/api/enrolments/{reference}"), "/api/enrolments/{reference}", "get")
+    check(client.post(f"/api/enrolments/{reference}/cancel"), "/api/enrolments/{reference}/cancel", "post")
+    check(client.get("/api/enrolments/nope"), "/api/enrolments/{reference}", "get")
+    jsonschema.validate(api_child(), {**spec["paths"]["/api/enrolments"]["post"]["requestBody"]["content"]["application/json"]["schema"], "components": spec["components"]})
+
+
+def test_enrolments_are_rate_limited_per_phone(make_app):
+    client = make_app(RATELIMIT_ENABLED=True, RATELIMIT_KEY_PREFIX="per-phone-test").test_client()
+    codes = [enrol(client, name=f"孩子{n}").status_code for n in range(21)]
+    assert codes[:20].count(429) == 0 and codes[20] == 429
+    assert enrol(client, name="别家孩子", phone="13912349999").status_code == 201
+    limited = enrol(client, name="再来一个")
+    assert limited.get_json()["error"] == "rate_limited"
