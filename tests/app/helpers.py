@@ -163,9 +163,9 @@ class Server:
             if self.process.poll() is not None:
                 raise RuntimeError(self.process.stderr.read().decode())
             try:
-                if requests.get(self.url + "/api/availability", timeout=1).ok:
+                if requests.get(self.url + "/api/availability", timeout=5).ok:
                     return self
-            except requests.ConnectionError:
+            except requests.RequestException:
                 time.sleep(0.1)
         raise RuntimeError("gunicorn did not answer within 60 s")
 
