@@ -21,8 +21,9 @@ check: setup
 build: setup
 	$(PY) build.py build
 
+# The catalogue and the enrolment app on one port: http://127.0.0.1:8000/
 run: build
-	$(PY) build.py check
+	$(VENV)/bin/gunicorn --workers 1 --threads 8 --bind 127.0.0.1:8000 'forms_app.devserver:site_and_app()'
 
 test: setup
 	$(PY) -m pytest
