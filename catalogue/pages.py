@@ -65,6 +65,9 @@ class Pages:
     def page_url(self, program):
         return f"{self.settings.site_url}classes/{program.id}/"
 
+    def files_for(self, program):
+        return self.program_files(program) if self.shown([program]) else {}
+
     def program_files(self, program):
         folder = f"classes/{program.id}"
         images = {f"image-{n}{Path(name).suffix.lower()}": name for n, name in enumerate(program.images, 1)}

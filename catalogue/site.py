@@ -38,8 +38,8 @@ def _anchor_search_dictionary(config):
         search.jieba_dict_user = str(Path(config.config_file_path).parent / search.jieba_dict_user)
 
 
-def settings_for(config, today=None, drafts=False):
-    site_url = config.site_url or "http://localhost:8000/"
+def settings_for(config, today=None, drafts=False, site_url=None):
+    site_url = site_url or config.site_url or "http://localhost:8000/"
     return Settings(
         site_url=site_url if site_url.endswith("/") else site_url + "/",
         enrol_base=config.extra.get("enrol_base") or "",
@@ -54,8 +54,8 @@ def static_files():
 
 def all_files(pages, programs):
     files = static_files()
-    for program in pages.shown(programs):
-        files.update(pages.program_files(program))
+    for program in programs:
+        files.update(pages.files_for(program))
     files.update(pages.listing_files(programs))
     return files
 

@@ -1,0 +1,174 @@
+"""How long `build.py build` takes for N programs, next to the floor it cannot beat.
+
+    .venv/bin/python benchmarks/build_speed.py [--sizes 100,1000,3000] [--serve-at 1000]
+
+For each size it writes N synthetic programs (the shipped ones, renamed and
+shuffled) to a temporary classes/ folder and times:
+  build   the full `build.py build` (validation, pages, .ics, QR, search index);
+  floor   Python-Markdown plus one plain Jinja2 layout over the same generated
+          Markdown pages, written to disk: the least any Markdown site costs;
+  serve   at --serve-at programs, from saving one edited YAML to the preview
+          server returning the changed program page.
+It also prints the gzip weight of the home page plus its search index at 300
+programs, because Material fetches the index on page load.
+"""
+import argparse
+import copy
+import gzip
+import random
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import date, timedelta
+from pathlib import Path
+
+import markdown
+import yaml
+from jinja2 import Template
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+TAGS = ["书法", "美术", "科技", "英语", "非遗", "花饽饽", "榫卯", "剪纸", "体能", "诗词", "历史", "编程", "围棋", "舞蹈", "合唱", "夜校", "外卖", "安全"]
+STREETS = ["望京街道", "三里屯街道", "建外街道", "孙河街道", "酒仙桥街道", "麦子店街道", "将台地区", None]
+DISTRICTS = ["北京市朝阳区", "北京市海淀区", "山东省威海市文登区", "江西省新余市", "上海市浦东新区", "广东省深圳市南山区"]
+LAYOUT = Template("<!doctype html><html lang=zh><head><meta charset=utf-8><title>{{ title }}</title>"
+                  "<link rel=stylesheet href=/style.css></head><body><nav>{{ nav }}</nav><main>{{ body }}</main></body></html>")
+
+
+def shipped_programs():
+    return [yaml.safe_load(path.read_text(encoding="utf-8")) for path in sorted((ROOT / "classes").rglob("*.yaml"))]
+
+
+def synthetic(n, folder, seed=7):
+    rng = random.Random(seed)
+    bases = shipped_programs()
+    first = date.today() + timedelta(days=30)
+    for i in range(n):
+        data = copy.deepcopy(bases[i % len(bases)])
+        district = DISTRICTS[i % len(DISTRICTS)]
+        data["title"] = f"{data['title'][:40]}（第 {i} 期）"
+        data["organizer"] = f"{district}第{i % 40}工会"
+        data["district"] = district
+        data["street"] = STREETS[i % len(STREETS)]
+        data["tags"] = rng.sample(TAGS, 4)
+        data["status"] = "published"
+        data.pop("images", None)
+        start = first + timedelta(days=rng.randrange(0, 200))
+        for k, session in enumerate(data["sessions"]):
+            session["start"] = start + timedelta(days=14 * k)
+            session["end"] = session["start"] + timedelta(days=11)
+        data["registration"]["opens"] = f"{date.today() - timedelta(days=1)} 09:00"
+        data["registration"]["closes"] = f"{start - timedelta(days=3)} 17:00"
+        target = folder / f"d{i % 20}" / f"synthetic-{i:05d}.yaml"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def timed_build(classes, out, docs):
+    """The real command, in a fresh interpreter, pointed at a private docs folder."""
+    code = (
+        "import sys; sys.argv[0] = 'build.py';"
+        "import catalogue.site as s; s.GENERATED = __import__('pathlib').Path(sys.argv[3]);"
+        "import build; sys.exit(build.main(['build', '--classes', sys.argv[1], '--out', sys.argv[2]]))"
+    )
+    started = time.perf_counter()
+    subprocess.run([PYTHON, "-c", code, str(classes), str(out), str(docs)], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def floor(docs, out):
+    """Markdown + Jinja2 over the very pages MkDocs just rendered."""
+    started = time.perf_counter()
+    md = markdown.Markdown(extensions=["attr_list", "md_in_html", "tables", "toc"])
+    pages = 0
+    for source in docs.rglob("*.md"):
+        text = source.read_text(encoding="utf-8").split("\n---\n", 1)[-1]
+        body = md.reset().convert(text)
+        target = out / source.relative_to(docs).with_suffix(".html")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(LAYOUT.render(title=source.stem, nav="", body=body), encoding="utf-8")
+        pages += 1
+    return time.perf_counter() - started, pages
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url):
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return ""
+
+
+def serve_latency(classes):
+    """Seconds from saving one YAML to the preview serving the new title."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+    server = subprocess.Popen([PYTHON, "build.py", "serve", "--classes", str(classes), "--dev-addr", f"127.0.0.1:{port}"],
+                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 300
+        while "cat-card" not in fetch(base) and time.time() < deadline:
+            time.sleep(0.5)
+        time.sleep(2)
+        edited = sorted(classes.rglob("*.yaml"))[0]
+        page = f"{base}classes/{edited.stem}/"
+        text = edited.read_text(encoding="utf-8")
+        marker = "已修改的班名"
+        started = time.perf_counter()
+        edited.write_text(text.replace("title: ", f"title: {marker}", 1), encoding="utf-8")
+        while marker not in fetch(page):
+            if time.perf_counter() - started > 60:
+                return float("nan")
+            time.sleep(0.05)
+        return time.perf_counter() - started
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def home_weight(site):
+    home = gzip.compress((site / "index.html").read_bytes())
+    index = gzip.compress((site / "search" / "search_index.json").read_bytes())
+    return len(home) / 1024, len(index) / 1024
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100,1000,3000")
+    parser.add_argument("--serve-at", type=int, default=1000, help="measure the preview at this size (0: skip)")
+    args = parser.parse_args(argv)
+    sizes = sorted({int(n) for n in args.sizes.split(",")} | ({300} if 300 not in args.sizes.split(",") else set()))
+    print(f"{'programs':>8} {'pages':>6} {'build s':>8} {'pages/s':>8} {'floor s':>8} {'ratio':>6} {'serve s':>8}")
+    builds = {}
+    for n in sizes:
+        work = Path(tempfile.mkdtemp(prefix=f"bench-{n}-"))
+        try:
+            synthetic(n, work / "classes")
+            seconds = timed_build(work / "classes", work / "site", work / "docs")
+            pages = sum(1 for _ in (work / "site").rglob("*.html"))
+            floor_seconds, _ = floor(work / "docs", work / "floor")
+            serve = serve_latency(work / "classes") if n == args.serve_at else None
+            builds[n] = seconds
+            print(f"{n:>8} {pages:>6} {seconds:>8.2f} {pages / seconds:>8.0f} {floor_seconds:>8.2f} "
+                  f"{seconds / floor_seconds:>6.2f} {'' if serve is None else f'{serve:.2f}':>8}", flush=True)
+            if n == 300:
+                home, index = home_weight(work / "site")
+                print(f"{'':>8} home page {home:.0f} KB gzip + search index {index:.0f} KB gzip = {home + index:.0f} KB")
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    if 1000 in builds and 3000 in builds:
+        print(f"3000 programs cost {builds[3000] / builds[1000]:.2f}x what 1000 cost")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,225 @@
+#!/usr/bin/env python3
+"""Enrolment throughput and latency at gunicorn, beside two floors.
+
+    .venv/bin/python benchmarks/enrol_load.py [--clients 50] [--requests 2000] [--workers 4]
+
+Rows: the storage transaction called directly in one process; a bare
+count-and-insert WSGI app (benchmarks/floor_app.py) at gunicorn; the JSON API;
+the HTML form (GET for the CSRF token, then POST). Each HTTP row prints
+enrolments per second, p50/p99 latency of the enrolling request, the number
+of places overbooked (must be 0) and its speed as a share of the bare app.
+"""
+import argparse
+import http.client
+import json
+import os
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import yaml  # noqa: E402
+
+from forms_app.storage import Applicant, Places  # noqa: E402
+from forms_app.storage.sqlite import SqliteStorage  # noqa: E402
+from programs.model import SHANGHAI  # noqa: E402
+
+PROGRAM, SESSION = "bench", "week-1"
+GUNICORN = Path(sys.executable).parent / "gunicorn"
+
+
+def write_classes(folder, capacity):
+    now, start = datetime.now(SHANGHAI), date.today() + timedelta(days=40)
+    program = {
+        "title": "压力测试托管班", "organizer": "测试工会", "district": "测试区", "audience": "children",
+        "ages": [6, 12], "summary": "压力测试", "location": {"name": "测试地点", "address": "测试地址"},
+        "contact": {"name": "测试", "phone": "010-84701234"},
+        "sessions": [{"id": SESSION, "name": "第一期", "start": start.isoformat(),
+                      "end": (start + timedelta(days=4)).isoformat(), "capacity": capacity}],
+        "registration": {"opens": (now - timedelta(hours=1)).isoformat(timespec="minutes"),
+                         "closes": (now + timedelta(days=1)).isoformat(timespec="minutes"), "mode": "first_come"},
+    }
+    folder.mkdir(parents=True)
+    (folder / f"{PROGRAM}.yaml").write_text(yaml.safe_dump(program, allow_unicode=True), encoding="utf-8")
+
+
+def person(n):
+    return {"name": f"孩子{n}", "birthdate": f"{date.today().year - 8}-01-01", "guardian_name": "家长",
+            "phone": f"139{n:08d}", "employer": "测试单位"}
+
+
+def percentile(values, share):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
+
+
+class Gunicorn:
+    def __init__(self, target, env, workers, port):
+        self.port = port
+        self.process = subprocess.Popen(
+            [str(GUNICORN), "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--backlog", "2048", target],
+            cwd=ROOT, env={**os.environ, **env}, start_new_session=True,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                http.client.HTTPConnection("127.0.0.1", port, timeout=5).connect()
+                time.sleep(1)
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(f"{target} did not start")
+
+    def stop(self):
+        os.killpg(self.process.pid, signal.SIGTERM)
+        self.process.wait()
+
+
+def request(port, method, path, body=None, headers=None):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    conn.request(method, path, body=body, headers=headers or {})
+    response = conn.getresponse()
+    data = response.read()
+    conn.close()
+    return response, data
+
+
+def drive(clients, total, one):
+    """Run `one(n)` for n in range(total) on `clients` threads; return (seconds, [latency])."""
+    latencies, lock = [], threading.Lock()
+
+    def run(n):
+        latency = one(n)
+        with lock:
+            latencies.append(latency)
+
+    began = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        list(pool.map(run, range(total)))
+    return time.perf_counter() - began, latencies
+
+
+def json_enrol(port):
+    def one(n):
+        body = json.dumps({"program": PROGRAM, "session": SESSION, "consent": True, **person(n)})
+        began = time.perf_counter()
+        response, data = request(port, "POST", "/api/enrolments", body, {"Content-Type": "application/json"})
+        assert response.status == 201, data
+        return time.perf_counter() - began
+
+    return one
+
+
+def form_enrol(port):
+    path = f"/enrol/{PROGRAM}/{SESSION}"
+
+    def one(n):
+        response, page = request(port, "GET", path)
+        cookie = response.getheader("Set-Cookie").split(";")[0]
+        html = page.decode()
+        fields = {
+            "csrf_token": re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1),
+            "submission": re.search(r'name="submission" type="hidden" value="([^"]*)"', html).group(1),
+            "consent": "y", **person(n),
+        }
+        began = time.perf_counter()
+        response, data = request(port, "POST", path, urllib.parse.urlencode(fields),
+                                 {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
+        assert response.status == 303, data[:500]
+        return time.perf_counter() - began
+
+    return one
+
+
+def floor_enrol(port):
+    def one(n):
+        began = time.perf_counter()
+        response, data = request(port, "POST", "/", json.dumps({"name": f"孩子{n}"}))
+        assert response.status == 201, data
+        return time.perf_counter() - began
+
+    return one
+
+
+def overbooked(database, capacity):
+    with sqlite3.connect(database) as conn:
+        (confirmed,) = conn.execute("SELECT count(*) FROM enrolments WHERE status = 'confirmed'").fetchone()
+    return max(0, confirmed - capacity)
+
+
+def direct(database, total, capacity):
+    storage = SqliteStorage(database)
+    storage.create_schema()
+    storage.sync_places([Places(PROGRAM, SESSION, capacity, "first_come")], "bench", "bench")
+    began = time.perf_counter()
+    for n in range(total):
+        fields = person(n)
+        fields["birthdate"] = date.fromisoformat(fields["birthdate"])
+        storage.enrol(Applicant(program=PROGRAM, session=SESSION, consent="bench", **fields), f"direct-{n}", "bench")
+    seconds = time.perf_counter() - began
+    storage.close()
+    return seconds
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--port", type=int, default=8765)
+    args = parser.parse_args(argv)
+    capacity = args.requests // 2
+    rows = []
+    with tempfile.TemporaryDirectory() as scratch:
+        scratch = Path(scratch)
+        seconds = direct(scratch / "direct.sqlite3", args.requests, capacity)
+        rows.append(("直接调用事务（单进程）", args.requests / seconds, None, None, overbooked(scratch / "direct.sqlite3", capacity)))
+
+        floor_db = scratch / "floor.sqlite3"
+        server = Gunicorn("floor_app:app", {"FLOOR_DATABASE": str(floor_db), "FLOOR_CAPACITY": str(capacity),
+                                            "PYTHONPATH": str(ROOT / "benchmarks")}, args.workers, args.port)
+        try:
+            seconds, latencies = drive(args.clients, args.requests, floor_enrol(args.port))
+        finally:
+            server.stop()
+        floor_rate = args.requests / seconds
+        rows.append(("最简计数+插入应用（下限）", floor_rate, percentile(latencies, 0.5), percentile(latencies, 0.99),
+                     overbooked(floor_db, capacity)))
+
+        for label, surface in (("JSON API", json_enrol), ("HTML 表单（GET+POST）", form_enrol)):
+            folder = scratch / label.split()[0]
+            write_classes(folder / "classes", capacity)
+            database = folder / "forms.sqlite3"
+            env = {"FORMS_APP_DATABASE": str(database), "FORMS_APP_CLASSES_DIR": str(folder / "classes"),
+                   "FORMS_APP_SECRET_KEY": "benchmark", "FORMS_APP_RATELIMIT_ENABLED": "false"}
+            server = Gunicorn("forms_app:create_app()", env, args.workers, args.port)
+            try:
+                seconds, latencies = drive(args.clients, args.requests, surface(args.port))
+            finally:
+                server.stop()
+            rows.append((label, args.requests / seconds, percentile(latencies, 0.5), percentile(latencies, 0.99),
+                         overbooked(database, capacity)))
+
+    print(f"{args.requests} 次报名，{args.clients} 个并发客户端，gunicorn {args.workers} 个 worker，名额 {capacity}")
+    print(f"| 场景 | 报名/秒 | p50 (ms) | p99 (ms) | 超额 | 相对下限 |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for label, rate, p50, p99, over in rows:
+        show = lambda value: "—" if value is None else f"{value:.1f}"
+        print(f"| {label} | {rate:.0f} | {show(p50)} | {show(p99)} | {over} | {rate / floor_rate:.2f} |")
+    return 1 if any(row[4] for row in rows) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
