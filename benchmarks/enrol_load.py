@@ -28,7 +28,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
+import floor_app  # noqa: E402
 import yaml  # noqa: E402
 
 from forms_app.storage import Applicant, Places  # noqa: E402
@@ -188,6 +190,7 @@ def main(argv=None):
         rows.append(("直接调用事务（单进程）", args.requests / seconds, None, None, overbooked(scratch / "direct.sqlite3", capacity)))
 
         floor_db = scratch / "floor.sqlite3"
+        floor_app.create(floor_db)
         server = Gunicorn("floor_app:app", {"FLOOR_DATABASE": str(floor_db), "FLOOR_CAPACITY": str(capacity),
                                             "PYTHONPATH": str(ROOT / "benchmarks")}, args.workers, args.port)
         try:

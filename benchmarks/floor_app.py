@@ -8,28 +8,38 @@ import json
 import os
 import sqlite3
 
+SCHEMA = "CREATE TABLE IF NOT EXISTS enrolments (id INTEGER PRIMARY KEY, name TEXT, status TEXT)"
 DATABASE = os.environ.get("FLOOR_DATABASE", "floor.sqlite3")
 CAPACITY = int(os.environ.get("FLOOR_CAPACITY", "40"))
+_connection = []
 
 
-def _connect():
-    conn = sqlite3.connect(DATABASE, timeout=30, isolation_level=None)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=FULL")
-    conn.execute("CREATE TABLE IF NOT EXISTS enrolments (id INTEGER PRIMARY KEY, name TEXT, status TEXT)")
-    return conn
+def create(database):
+    """Run once before the workers start: WAL and the table."""
+    with sqlite3.connect(database) as conn:
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute(SCHEMA)
+
+
+def _conn():
+    if not _connection:
+        conn = sqlite3.connect(DATABASE, timeout=30, isolation_level=None)
+        conn.execute("PRAGMA synchronous=FULL")
+        _connection.append(conn)
+    return _connection[0]
 
 
 def app(environ, start_response):
     body = json.loads(environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0)) or b"{}")
-    conn = _connect()
+    conn = _conn()
+    conn.execute("BEGIN IMMEDIATE")
     try:
-        conn.execute("BEGIN IMMEDIATE")
         (confirmed,) = conn.execute("SELECT count(*) FROM enrolments WHERE status = 'confirmed'").fetchone()
         status = "confirmed" if confirmed < CAPACITY else "waitlisted"
         conn.execute("INSERT INTO enrolments (name, status) VALUES (?, ?)", [body.get("name"), status])
         conn.execute("COMMIT")
-    finally:
-        conn.close()
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
     start_response("201 Created", [("Content-Type", "application/json")])
     return [json.dumps({"status": status}).encode()]

@@ -20,7 +20,7 @@ def enrolment_or_404(reference):
 def close_db(_error=None):
     db = g.pop("db", None)
     if db is not None:
-        db.close()
+        db.release()
 
 
 def init_app(app):

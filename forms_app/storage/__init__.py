@@ -107,11 +107,16 @@ class Storage(ABC):
         """{(program, session): Counts} for every synced session."""
 
     @abstractmethod
+    def release(self):
+        """The request is over: end any transaction; the backend may keep the connection."""
+
+    @abstractmethod
     def close(self):
         ...
 
 
-def open_storage(url, **options):
-    from .sqlite import SqliteStorage
+def open_storage(url):
+    """A storage for this request; the backend decides whether connections are reused."""
+    from .sqlite import connect
 
-    return SqliteStorage(url, **options)
+    return connect(url)
