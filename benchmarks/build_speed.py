@@ -69,11 +69,11 @@ def synthetic(n, folder, seed=7):
 
 
 def timed_build(classes, out, docs):
-    """The real command, in a fresh interpreter, pointed at a private docs folder."""
+    """What `build.py build` does, in a fresh interpreter, pointed at a private docs folder."""
     code = (
-        "import sys; sys.argv[0] = 'build.py';"
-        "import catalogue.site as s; s.GENERATED = __import__('pathlib').Path(sys.argv[3]);"
-        "import build; sys.exit(build.main(['build', '--classes', sys.argv[1], '--out', sys.argv[2]]))"
+        "import sys, build; from programs.loader import load_catalogue; from catalogue.site import build_site;"
+        "c = load_catalogue(sys.argv[1]); build.report(c) and sys.exit(1);"
+        "build_site(c, out=sys.argv[2], docs_dir=sys.argv[3])"
     )
     started = time.perf_counter()
     subprocess.run([PYTHON, "-c", code, str(classes), str(out), str(docs)], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)

@@ -1,0 +1,70 @@
+"""Build the shipped catalogue once per session; serve it for the browser tests."""
+import functools
+import http.server
+import threading
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from catalogue.site import build_site
+from programs.loader import load_catalogue
+
+ROOT = Path(__file__).resolve().parents[2]
+TODAY = date(2026, 12, 1)
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def today():
+    """A fixed build date: the shipped summer 2026 class has ended, the 2027 ones have not."""
+    return TODAY
+
+
+@pytest.fixture(scope="session")
+def catalogue():
+    return load_catalogue(ROOT / "classes")
+
+
+@pytest.fixture(scope="session")
+def site(catalogue, tmp_path_factory):
+    work = tmp_path_factory.mktemp("catalogue")
+    return build_site(catalogue, out=work / "site", docs_dir=work / "docs", today=TODAY)
+
+
+@pytest.fixture(scope="session")
+def base_url(site):
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    playwright = pytest.importorskip("playwright.sync_api")
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("Debian chromium is not installed")
+    with playwright.sync_playwright() as driver:
+        chromium = driver.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def phone(browser):
+    """A 360 px wide phone; /api/availability is unanswered unless a test routes it."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2, locale="zh-CN")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts():
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

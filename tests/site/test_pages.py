@@ -1,0 +1,177 @@
+"""The built site, read back as files: pages, links, calendars, QR codes, search index."""
+import json
+import re
+import subprocess
+import sys
+from datetime import date, datetime
+
+import zxingcpp
+from icalendar import Calendar
+from PIL import Image, ImageDraw
+
+from catalogue.site import ROOT
+from programs.model import Program
+
+CURRENT = {
+    "jianwai-2027-winter", "sanlitun-2027-winter", "sunhe-2027-winter", "wangjing-2027-winter",
+    "wendeng-wenqixing-2027-winter", "xinyu-youth-night-school-2027-spring",
+}
+ENDED = "wangjing-2026-summer"
+
+
+def read(site, path):
+    return (site / path).read_text(encoding="utf-8")
+
+
+def card_ids(html):
+    return re.findall(r'class="cat-card__title"><a href="(?:\.\./)*classes/([^/]+)/"', html)
+
+
+def test_home_lists_current_programs_sorted_by_next_start(site):
+    ids = card_ids(read(site, "index.html"))
+    assert set(ids) == CURRENT
+    assert ids[-1] == "xinyu-youth-night-school-2027-spring"
+
+
+def test_ended_program_moves_to_the_archive(site):
+    assert ENDED not in read(site, "index.html").split("cat-cards")[1]
+    assert card_ids(read(site, "archive/index.html")) == [ENDED]
+
+
+def test_card_shows_ages_or_workers_dates_fee_places_and_tags(site):
+    html = read(site, "index.html")
+    card = html[html.index('data-places="wendeng-wenqixing-2027-winter"') - 900:]
+    assert "7–12 岁" in card and "2027年1月25日至2月4日" in card and "免费" in card and "共 25 个名额" in card
+    assert 'href="tags/花饽饽/"' in card
+    workers = html[html.index('data-audience="workers"'):]
+    assert "<li>职工</li>" in workers
+
+
+def test_program_page_shows_the_yaml(site, catalogue):
+    program = catalogue.get("wangjing-2027-winter")
+    html = read(site, "classes/wangjing-2027-winter/index.html")
+    for text in (program.title, program.organizer, program.location.address, program.contact.name,
+                 program.registration.eligibility, "先到先得", "是否需要在托管班用午餐", "剪窗花"):
+        assert text in html
+    assert 'href="tel:+86-10-6470-0001"' in html
+    assert "uri.amap.com/search?keyword=" in html
+
+
+def test_sessions_table_has_an_enrol_button_and_calendar_per_session(site, catalogue):
+    html = read(site, "classes/xinyu-youth-night-school-2027-spring/index.html")
+    table = html[html.index('class="cat-sessions"'):html.index("</table>")]
+    assert table.count("<tr>") == 3
+    for session in catalogue.get("xinyu-youth-night-school-2027-spring").sessions:
+        assert f'href="/enrol/xinyu-youth-night-school-2027-spring/{session.id}"' in table
+        assert f'href="{session.id}.ics"' in table
+    assert "19:30-21:00" in table and "周二、四" in table and "50 人" in table
+
+
+def test_lottery_mode_is_explained(site):
+    html = read(site, "classes/sanlitun-2027-winter/index.html")
+    assert "摇号" in html and "随机抽签" in html
+
+
+def test_ended_sessions_have_no_enrol_button(site):
+    html = read(site, f"classes/{ENDED}/index.html")
+    assert "/enrol/" not in html and "本班已结束" in html
+
+
+def test_open_graph_tags(site):
+    html = read(site, "classes/wendeng-wenqixing-2027-winter/index.html")
+    assert '<meta property="og:title" content="文登区总工会“文启星”职工子女托管班">' in html
+    assert 'property="og:description" content="寒假托管+“非遗花饽饽”体验课' in html
+    assert '<meta property="og:image" content="https://classes.example.cn/assets/share.png">' in html
+    assert '<meta property="og:url" content="https://classes.example.cn/classes/wendeng-wenqixing-2027-winter/">' in html
+    assert (site / "assets/share.png").is_file()
+
+
+def test_ics_parses_back_to_the_class_days(site, catalogue):
+    program = catalogue.get("xinyu-youth-night-school-2027-spring")
+    session = program.session("spring-media")
+    calendar = Calendar.from_ical((site / "classes" / program.id / "spring-media.ics").read_bytes())
+    [event] = calendar.walk("VEVENT")
+    start = event.decoded("dtstart")
+    assert start.date() == session.class_dates()[0] == date(2027, 3, 2)
+    assert (start.hour, start.minute) == (19, 30) and str(start.tzinfo) == "Asia/Shanghai"
+    assert event.decoded("dtend").time().hour == 21
+    rule = event["rrule"]
+    assert rule["BYDAY"] == ["TU", "TH"] and rule["FREQ"] == ["WEEKLY"]
+    assert rule["UNTIL"][0].date() == session.end
+    assert program.title in str(event["summary"])
+
+
+def qr_text(svg):
+    """Rasterise segno's path-only SVG and decode it with zxing-cpp."""
+    size = int(re.search(r'width="(\d+)"', svg).group(1)) // 8
+    image = Image.new("L", (size * 10, size * 10), 255)
+    draw = ImageDraw.Draw(image)
+    x = y = 0.0
+    for command, a, b in re.findall(r"([MmHhVv])(-?[\d.]+)(?:[ ,](-?[\d.]+))?", re.search(r' d="([^"]+)"', svg).group(1)):
+        if command == "M":
+            x, y = float(a), float(b)
+        elif command == "m":
+            x, y = x + float(a), y + float(b)
+        elif command == "h":
+            draw.rectangle([x * 10, (y - 0.5) * 10, (x + float(a)) * 10 - 1, (y + 0.5) * 10 - 1], fill=0)
+            x += float(a)
+    [result] = zxingcpp.read_barcodes(image)
+    return result.text
+
+
+def test_qr_code_decodes_to_the_page_address(site):
+    svg = read(site, "classes/sunhe-2027-winter/qr.svg")
+    assert qr_text(svg) == "https://classes.example.cn/classes/sunhe-2027-winter/"
+
+
+def test_poster_is_one_printable_page_with_qr(site):
+    html = read(site, "classes/wendeng-wenqixing-2027-winter/poster.html")
+    assert "@page { size: A4" in html and "<svg" in html
+    for text in ("文登区总工会", "7–12 岁", "文登区职工之家", "报名方式", "2027年1月25日至2月4日"):
+        assert text in html
+
+
+def test_tag_union_pages_and_sitemap(site):
+    tag = read(site, "tags/花饽饽/index.html")
+    assert card_ids(tag) == ["wendeng-wenqixing-2027-winter"]
+    union = read(site, "unions/望京街道总工会/index.html")
+    assert card_ids(union) == ["wangjing-2027-winter"] and ENDED in union
+    assert "花饽饽" in read(site, "tags/index.html") and "新余市总工会" in read(site, "unions/index.html")
+    sitemap = read(site, "sitemap.xml")
+    assert all(f"https://classes.example.cn/classes/{pid}/" in sitemap for pid in CURRENT)
+
+
+def test_every_internal_link_resolves(site):
+    for page in site.rglob("*.html"):
+        for href in re.findall(r'href="([^"#:?]+)"', page.read_text(encoding="utf-8")):
+            if href.startswith("/enrol/") or href.startswith("//"):
+                continue
+            target = (site / href.lstrip("/")) if href.startswith("/") else (page.parent / href)
+            target = target / "index.html" if href.endswith("/") else target
+            assert target.exists(), f"{page.relative_to(site)} links to missing {href}"
+
+
+def test_search_index_segments_chinese_with_the_domain_dictionary(site):
+    index = json.loads(read(site, "search/search_index.json"))
+    assert "\\u200b" in index["config"]["separator"]
+    words = {w for doc in index["docs"] for w in re.split(index["config"]["separator"], doc["title"] + " " + doc["text"])}
+    assert {"花饽饽", "榫卯", "书法", "托管班", "兵马俑", "外卖"} <= words
+    assert not any(doc["location"].startswith(("tags/", "unions/", "archive/")) or doc["location"] == "" for doc in index["docs"])
+
+
+def test_reference_lists_every_field_of_the_model(site):
+    html = read(site, "help/reference/index.html")
+    for field in Program.model_fields:
+        assert f"<code>{field}</code>" in html
+    assert "如何发布一个班" in read(site, "help/index.html")
+
+
+def test_build_refuses_invalid_programs(tmp_path):
+    bad = tmp_path / "classes" / "x"
+    bad.mkdir(parents=True)
+    (bad / "broken.yaml").write_text("title: 缺很多字段\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "build.py", "build", "--classes", str(tmp_path / "classes"), "--out", str(tmp_path / "out")],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 1
+    assert re.search(r"broken\.yaml:\d+: ", result.stdout)
+    assert not (tmp_path / "out").exists()
