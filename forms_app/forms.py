@@ -22,8 +22,24 @@ class LookupForm(FlaskForm):
     code = StringField("查询码", render_kw={"autocapitalize": "characters", "autocomplete": "off"})
 
 
+_form_classes = {}
+
+
 def enrol_form(program):
-    """A form class built for this program's audience and questions."""
+    """The form for this program, with a fresh submission id when the browser sent none."""
+    cached = _form_classes.get(id(program))
+    if cached is None or cached[0] is not program:
+        if len(_form_classes) > 1000:
+            _form_classes.clear()
+        cached = _form_classes[id(program)] = (program, _form_class(program))
+    form = cached[1]()
+    if not SUBMISSION.match(form.submission.data or ""):
+        form.submission.data = secrets.token_urlsafe(16)
+    return form
+
+
+def _form_class(program):
+    """Built once per loaded program: its audience decides the person fields, its questions the rest."""
     children = program.audience == "children"
 
     class EnrolForm(FlaskForm):
@@ -49,10 +65,7 @@ def enrol_form(program):
                 choices = [SelectChoice(choice) for choice in question.choices]
             field = RadioField(question.label, choices=choices, validate_choice=False)
         setattr(EnrolForm, f"answers-{question.id}", field)
-    form = EnrolForm()
-    if not SUBMISSION.match(form.submission.data or ""):
-        form.submission.data = secrets.token_urlsafe(16)
-    return form
+    return EnrolForm
 
 
 def applicants_data(form, program):
