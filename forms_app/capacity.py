@@ -6,7 +6,6 @@ they pass in are exact and nothing can change between deciding and writing.
 """
 
 CONFIRMED, WAITLISTED, LOTTERY, CANCELLED = "confirmed", "waitlisted", "lottery", "cancelled"
-LIVE = (CONFIRMED, WAITLISTED, LOTTERY)
 
 
 def status_for_new(mode, capacity, confirmed, waiting):
