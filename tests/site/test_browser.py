@@ -1,0 +1,127 @@
+"""Real headless Chromium at phone size: filters, Chinese search, live places."""
+import json
+import re
+
+import pytest
+
+AVAILABILITY = {
+    "xinyu-youth-night-school-2027-spring": {
+        "spring-media": {"capacity": 50, "confirmed": 47, "waitlisted": 0, "remaining": 3, "state": "open"},
+        "spring-driving": {"capacity": 60, "confirmed": 60, "waitlisted": 4, "remaining": 0, "state": "full"},
+    },
+    "wangjing-2027-winter": {
+        "week-1": {"capacity": 30, "confirmed": 0, "waitlisted": 0, "remaining": 30, "state": "not_open"},
+        "week-2": {"capacity": 30, "confirmed": 30, "waitlisted": 0, "remaining": 0, "state": "closed"},
+    },
+}
+
+
+def answer(page, body, status=200):
+    page.route("**/api/availability", lambda route: route.fulfill(status=status, content_type="application/json", body=body))
+
+
+def visible_cards(page):
+    return page.locator(".cat-card:visible .cat-card__title a").all_inner_texts()
+
+
+def no_horizontal_scroll(page):
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def search(page, words):
+    page.locator("label.md-header__button[for=__search]").click()
+    box = page.locator("input.md-search__input")
+    box.fill(words)
+    box.press("End")  # Material searches on keyup; fill() alone types without one.
+    results = page.locator(".md-search-result__item a")
+    results.first.wait_for(timeout=10000)
+    return results
+
+
+def test_parent_journey_on_a_phone(phone, base_url, artifacts):
+    phone.goto(base_url)
+    assert no_horizontal_scroll(phone)
+    assert len(visible_cards(phone)) == 6
+    phone.locator("input[name=age]").fill("8")
+    cards = visible_cards(phone)
+    assert len(cards) == 5 and not any("夜校" in title for title in cards)
+    assert phone.locator(".cat-count").inner_text() == "共 5 个班"
+    phone.screenshot(path=artifacts / "home-age-8.png", full_page=True)
+
+    results = search(phone, "花饽饽")
+    assert "wendeng-wenqixing-2027-winter" in results.first.get_attribute("href")
+    results.first.click()
+    phone.wait_for_url("**/classes/wendeng-wenqixing-2027-winter/**")
+    table = phone.locator("table.cat-sessions")
+    table.scroll_into_view_if_needed()
+    assert table.is_visible()
+    assert "寒假班" in table.inner_text() and phone.locator("a.cat-enrol").count() == 1
+    assert no_horizontal_scroll(phone)
+    phone.screenshot(path=artifacts / "program-phone.png", full_page=True)
+
+
+@pytest.mark.parametrize("words, program", [
+    ("书法", "wangjing-2027-winter"), ("榫卯", "sanlitun-2027-winter"),
+    ("外卖", "xinyu-youth-night-school-2027-spring"), ("兵马俑", "jianwai-2027-winter"),
+])
+def test_chinese_search_finds_the_program(phone, base_url, words, program):
+    phone.goto(base_url)
+    hrefs = [a.get_attribute("href") for a in search(phone, words).all()]
+    assert program in hrefs[0], hrefs
+
+
+def test_filters_by_audience_free_month_and_tag(phone, base_url):
+    phone.goto(base_url)
+    phone.select_option("select[name=audience]", "workers")
+    assert visible_cards(phone) == ["新余市总工会青年夜校（新就业形态劳动者专班）"]
+    phone.select_option("select[name=audience]", "")
+    phone.select_option("select[name=month]", "2027-03")
+    assert len(visible_cards(phone)) == 1
+    phone.select_option("select[name=month]", "")
+    phone.select_option("select[name=tag]", "榫卯")
+    phone.check("input[name=free]")
+    assert visible_cards(phone) == ["三里屯街道总工会“筑梦成长营”寒假托管班"]
+    phone.select_option("select[name=place]", "山东省威海市文登区|")
+    assert visible_cards(phone) == [] and phone.locator(".cat-none").is_visible()
+
+
+def test_live_places_fill_in_when_the_app_answers(phone, base_url):
+    answer(phone, json.dumps(AVAILABILITY))
+    phone.goto(base_url + "classes/xinyu-youth-night-school-2027-spring/")
+    media = phone.locator('[data-places="xinyu-youth-night-school-2027-spring/spring-media"]')
+    media.filter(has_text="剩余 3 个名额").wait_for()
+    assert phone.locator('[data-places="xinyu-youth-night-school-2027-spring/spring-driving"]').inner_text() == "已满，可候补"
+    assert phone.locator('[data-enrol$="spring-driving"]').inner_text() == "候补报名"
+    assert phone.locator('[data-places="xinyu-youth-night-school-2027-spring"]').inner_text() == "剩余 3 个名额"
+
+    phone.goto(base_url + "classes/wangjing-2027-winter/")
+    phone.locator('[data-places="wangjing-2027-winter/week-1"]').filter(has_text="报名未开始").wait_for()
+    assert phone.locator('[data-places="wangjing-2027-winter/week-2"]').inner_text() == "报名已截止"
+    closed = phone.locator('[data-enrol="wangjing-2027-winter/week-2"]')
+    assert closed.get_attribute("aria-disabled") == "true" and closed.get_attribute("href") is None
+
+
+@pytest.mark.parametrize("status, body", [(503, "{}"), (200, "not json"), (200, '{"wangjing-2027-winter": {"week-1": {"state": "open"}}}')])
+def test_a_down_or_confused_app_changes_nothing(phone, base_url, status, body):
+    answer(phone, body, status)
+    phone.goto(base_url + "classes/wangjing-2027-winter/")
+    phone.wait_for_load_state("networkidle")
+    assert phone.locator('[data-places="wangjing-2027-winter/week-1"]').inner_text() == "以报名页为准"
+    assert phone.locator('[data-enrol="wangjing-2027-winter/week-1"]').get_attribute("href") == "/enrol/wangjing-2027-winter/week-1"
+
+
+def test_dark_mode_and_poster(browser, base_url, artifacts):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, color_scheme="dark")
+    page = context.new_page()
+    page.goto(base_url + "classes/sanlitun-2027-winter/")
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
+    page.screenshot(path=artifacts / "program-dark.png", full_page=True)
+    context.close()
+
+
+def test_poster_prints_on_one_a4_page(browser, base_url, artifacts):
+    page = browser.new_page()
+    page.goto(base_url + "classes/wendeng-wenqixing-2027-winter/poster.html")
+    pdf = page.pdf(path=artifacts / "poster.pdf", prefer_css_page_size=True)
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
+    page.close()
