@@ -2,6 +2,7 @@
 import click
 
 from . import catalogue
+from .storage import migrations, open_storage
 
 
 def init_app(app):
@@ -11,3 +12,13 @@ def init_app(app):
         loaded, promoted = catalogue.reload(app, "cli:reload")
         click.echo(loaded.summary())
         click.echo(f"候补转为报名成功：{len(promoted)} 人；运行中的服务在 1 秒内改用新的班级文件。")
+
+    @app.cli.command("migrate")
+    def migrate_command():
+        """把数据库结构升级到最新版本（可重复运行，已是最新时什么也不改）。"""
+        storage = open_storage(app.config["DATABASE"])
+        applied = storage.create_schema()
+        storage.close()
+        if applied:
+            click.echo(f"已升级数据库结构：第 {'、'.join(map(str, applied))} 版。")
+        click.echo(f"数据库结构已是最新（第 {migrations.latest()} 版）。")

@@ -75,6 +75,10 @@ class UnknownSession(Exception):
 
 class Storage(ABC):
     @abstractmethod
+    def create_schema(self):
+        """Apply the pending steps of `migrations`; return the versions applied (none when up to date)."""
+
+    @abstractmethod
     def sync_places(self, places, stamp, actor):
         """Store capacities from the YAML, promote whoever now fits; return the promoted."""
 

@@ -25,29 +25,9 @@ from programs.model import SHANGHAI
 
 from .. import capacity
 from ..references import new_code, new_reference
-from . import Counts, Duplicate, Enrolment, Storage, UnknownSession
+from . import Counts, Duplicate, Enrolment, Storage, UnknownSession, migrations
 
 BUSY_TIMEOUT_SECONDS = 30
-
-ENROLMENT_COLUMNS = {
-    "id": int,
-    "reference": str,
-    "code": str,
-    "program": str,
-    "session": str,
-    "status": str,
-    "name": str,
-    "birthdate": str,
-    "guardian_name": str,
-    "phone": str,
-    "employer": str,
-    "answers": str,
-    "consent": str,
-    "submission": str,
-    "request_key": str,
-    "created_at": str,
-    "updated_at": str,
-}
 
 
 def _now():
@@ -101,49 +81,19 @@ class SqliteStorage(Storage):
             fcntl.flock(self._writers, fcntl.LOCK_UN)
 
     def create_schema(self):
-        """Idempotent, and safe when several workers start at once."""
+        """Apply pending migrations; idempotent, and safe when several workers start at once."""
         self.db.enable_wal()
         with self._write():
-            if "enrolments" in self.db.table_names():
-                return
-            self.db["places"].create(
-                {"program": str, "session": str, "capacity": int, "mode": str}, pk=("program", "session")
-            )
-            self.db["meta"].create({"key": str, "value": str}, pk="key")
-            self.db["enrolments"].create(
-                ENROLMENT_COLUMNS,
-                pk="id",
-                not_null=["reference", "code", "program", "session", "status", "name", "phone", "created_at"],
-            )
-            enrolments = self.db["enrolments"]
-            enrolments.create_index(["reference"], unique=True)
-            enrolments.create_index(["code"], unique=True)
-            enrolments.create_index(["request_key"], unique=True)
-            enrolments.create_index(["submission"])
-            enrolments.create_index(["program", "session", "status", "id"])
-            self.db.execute(
-                "CREATE UNIQUE INDEX one_live_enrolment ON enrolments"
-                "(program, session, phone, name, ifnull(birthdate, '')) WHERE status != 'cancelled'"
-            )
-            self.db["events"].create(
-                {"id": int, "at": str, "enrolment_id": int, "action": str, "actor": str, "detail": str},
-                pk="id",
-                foreign_keys=[("enrolment_id", "enrolments", "id")],
-            )
-            self.db["outbox"].create(
-                {
-                    "id": int,
-                    "created_at": str,
-                    "enrolment_id": int,
-                    "kind": str,
-                    "recipient": str,
-                    "payload": str,
-                    "sent_at": str,
-                },
-                pk="id",
-                foreign_keys=[("enrolment_id", "enrolments", "id")],
-            )
-            self.db["outbox"].create_index(["sent_at"])
+            self.db.execute(migrations.LEDGER)
+            applied = {row[0] for row in self.db.execute("SELECT version FROM schema_migrations")}
+            steps = migrations.pending(applied)
+            for version, name, sql in steps:
+                for statement in migrations.statements(sql, "sqlite"):
+                    self.db.execute(statement)
+                self.db.execute(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", [version, name, _now()]
+                )
+        return [version for version, _, _ in steps]
 
     def sync_places(self, places, stamp, actor):
         promoted = []
