@@ -56,28 +56,3 @@ def _session_event(program, session, first_day, page_url):
 
 
 _RFC_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-
-
-@cache
-def _china_time():
-    """Beijing time has had no daylight saving since 1991; describing it from 2000 keeps the file small."""
-    return Timezone.from_tzinfo(SHANGHAI, "Asia/Shanghai", first_date=date(2000, 1, 1))
-
-
-def _class_day(program, session, day, page_url):
-    event = Event()
-    event.add("uid", f"{program.id}-{session.id}-{day:%Y%m%d}@union-classes")
-    event.add("summary", f"{program.title}（{session.name}）")
-    event.add("location", f"{program.location.name}，{program.location.address}")
-    event.add("description", f"{days_label(session)} {session.time or ''}\n联系人：{program.contact.name} {program.contact.phone}\n{page_url}")
-    event.add("url", page_url)
-    # A fixed stamp keeps rebuilds byte-identical, so unchanged files are not rewritten.
-    event.add("dtstamp", datetime(2000, 1, 1, tzinfo=SHANGHAI))
-    if session.hours:
-        first, last = session.hours
-        event.add("dtstart", datetime.combine(day, first, SHANGHAI))
-        event.add("dtend", datetime.combine(day, last, SHANGHAI))
-    else:
-        event.add("dtstart", day)
-        event.add("dtend", day + timedelta(days=1))
-    return event
