@@ -2,7 +2,8 @@
 import click
 
 from . import catalogue
-from .storage import migrations, open_storage
+from .db import get_db
+from .storage import migrations
 
 
 def init_app(app):
@@ -16,9 +17,7 @@ def init_app(app):
     @app.cli.command("migrate")
     def migrate_command():
         """把数据库结构升级到最新版本（可重复运行，已是最新时什么也不改）。"""
-        storage = open_storage(app.config["DATABASE"])
-        applied = storage.create_schema()
-        storage.close()
+        applied = get_db().create_schema()
         if applied:
             click.echo(f"已升级数据库结构：第 {'、'.join(map(str, applied))} 版。")
         click.echo(f"数据库结构已是最新（第 {migrations.latest()} 版）。")
