@@ -9,11 +9,12 @@ from pathlib import Path
 from flask import Flask, jsonify, render_template, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import api, catalogue, cli, db, parents
+from . import api, catalogue, cli, db, headers, health, parents
 from .limits import limiter
 from .secret import instance_secret
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+MAX_BODY_BYTES = 64 * 1024
 
 
 def create_app(test_config=None):
@@ -28,6 +29,8 @@ def create_app(test_config=None):
         SITE_ORIGIN=None,
         PROXY_HOPS=0,
         CATALOGUE_CHECK_SECONDS=1.0,
+        MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
+        MAX_FORM_MEMORY_SIZE=MAX_BODY_BYTES,
     )
     app.config.from_prefixed_env("FORMS_APP")
     if test_config:
@@ -43,6 +46,8 @@ def create_app(test_config=None):
     catalogue.init_app(app)
     limiter.init_app(app)
     cli.init_app(app)
+    headers.init_app(app)
+    app.register_blueprint(health.bp)
     app.register_blueprint(parents.bp)
     app.register_blueprint(api.bp)
     _register_errors(app)
@@ -60,13 +65,14 @@ def _register_errors(app):
     messages = {
         400: "请求无效：页面可能已过期，请返回上一页刷新后重试。",
         404: "没有找到这个页面。",
+        413: "提交的内容太大了：请检查填写的内容后重试。",
         429: "操作太频繁了，请稍后再试。",
     }
 
     def handler(error):
         message = messages[error.code]
         if request.path.startswith("/api/"):
-            code = {404: "not_found", 429: "rate_limited"}.get(error.code, "bad_request")
+            code = {404: "not_found", 413: "too_large", 429: "rate_limited"}.get(error.code, "bad_request")
             return jsonify({"error": code, "message": message}), error.code
         return render_template("error.html", message=message), error.code
 

@@ -21,3 +21,10 @@ def init_app(app):
         if applied:
             click.echo(f"已升级数据库结构：第 {'、'.join(map(str, applied))} 版。")
         click.echo(f"数据库结构已是最新（第 {migrations.latest()} 版）。")
+
+    @app.cli.command("backup")
+    @click.argument("path", type=click.Path(dir_okay=False, writable=True))
+    def backup_command(path):
+        """在报名照常进行的同时，把数据库完整备份到 PATH。"""
+        get_db().backup(path)
+        click.echo(f"已备份到 {path}。恢复时停止服务，用它替换数据库文件（并删除旁边的 -wal、-shm 文件）后再启动。")

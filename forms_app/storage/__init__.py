@@ -115,6 +115,14 @@ class Storage(ABC):
         """The request is over: end any transaction; the backend may keep the connection."""
 
     @abstractmethod
+    def ping(self):
+        """Read and write the database once, raising when either fails (for /healthz)."""
+
+    @abstractmethod
+    def backup(self, path):
+        """A consistent copy of the whole database at `path`, taken while enrolments go on."""
+
+    @abstractmethod
     def close(self):
         ...
 

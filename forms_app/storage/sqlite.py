@@ -169,6 +169,18 @@ class SqliteStorage(Storage):
             promoted = self._promote(found.program, found.session, actor)
             return self._one("id = ?", [found.id]), promoted
 
+    def ping(self):
+        with self._write():
+            self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('healthz', ?)", [_now()])
+
+    def backup(self, path):
+        """SQLite's online backup API: pages are copied in steps while writers carry on."""
+        target = sqlite3.connect(path)
+        try:
+            self.db.conn.backup(target, pages=256)
+        finally:
+            target.close()
+
     def get(self, reference):
         return self._one("reference = ?", [reference])
 
