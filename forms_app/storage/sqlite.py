@@ -12,26 +12,19 @@ once. The lock only orders writers; BEGIN IMMEDIATE still guarantees
 correctness for any process that skips it.
 """
 import fcntl
-import json
 import os
 import sqlite3
 import threading
 from contextlib import contextmanager
-from datetime import date, datetime
 
 import sqlite_utils
 
-from programs.model import SHANGHAI
-
 from .. import capacity
-from ..references import new_code, new_reference
-from . import Counts, Duplicate, Enrolment, Storage, UnknownSession, migrations
+from ..references import new_code
+from . import Counts, Duplicate, Storage, UnknownSession, migrations, records
+from .records import now as _now
 
 BUSY_TIMEOUT_SECONDS = 30
-
-
-def _now():
-    return datetime.now(SHANGHAI).isoformat(timespec="milliseconds")
 
 
 _reusable = threading.local()
@@ -116,10 +109,9 @@ class SqliteStorage(Storage):
         return row[0] if row else None
 
     def enrol(self, applicant, submission, actor):
-        birthdate = applicant.birthdate.isoformat() if applicant.birthdate else None
-        request_key = "|".join([submission, applicant.program, applicant.session, applicant.phone, applicant.name, birthdate or ""])
+        birthdate = records.birthdate_text(applicant)
         with self._write():
-            replay = self._one("request_key = ?", [request_key])
+            replay = self._one("request_key = ?", [records.request_key(applicant, submission)])
             if replay:
                 return replay, True
             existing = self._one(
@@ -133,31 +125,13 @@ class SqliteStorage(Storage):
                 raise UnknownSession(f"{applicant.program}/{applicant.session}")
             confirmed, waiting = self._tally(applicant.program, applicant.session)
             status = capacity.status_for_new(place[1], place[0], confirmed, waiting)
-            now = _now()
-            row = {
-                "reference": new_reference(),
-                "code": self._unused_code(),
-                "program": applicant.program,
-                "session": applicant.session,
-                "status": status,
-                "name": applicant.name,
-                "birthdate": birthdate,
-                "guardian_name": applicant.guardian_name,
-                "phone": applicant.phone,
-                "employer": applicant.employer,
-                "answers": json.dumps(applicant.answers, ensure_ascii=False),
-                "consent": applicant.consent,
-                "submission": submission,
-                "request_key": request_key,
-                "created_at": now,
-                "updated_at": now,
-            }
+            row = records.new_enrolment(applicant, submission, status, self._unused_code())
             row["id"] = self.db.execute(
                 f"INSERT INTO enrolments ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values())
             ).lastrowid
             self._event(row["id"], "enrolled", actor, {"status": status})
             position = waiting + 1 if status == capacity.WAITLISTED else None
-        return _enrolment(row, position), False
+        return records.enrolment(row, position), False
 
     def cancel(self, reference, actor):
         with self._write():
@@ -233,17 +207,7 @@ class SqliteStorage(Storage):
         for enrolment in lucky:
             self._set_status(enrolment.id, capacity.CONFIRMED)
             self._event(enrolment.id, "promoted", actor, {"from": capacity.WAITLISTED})
-            self.db["outbox"].insert(
-                {
-                    "created_at": _now(),
-                    "enrolment_id": enrolment.id,
-                    "kind": "promoted",
-                    "recipient": enrolment.phone,
-                    "payload": json.dumps(
-                        {"reference": enrolment.reference, "program": program, "session": session}, ensure_ascii=False
-                    ),
-                }
-            )
+            self.db["outbox"].insert(records.promoted_message(enrolment))
         return [self._one("id = ?", [e.id]) for e in lucky]
 
     def _set_status(self, enrolment_id, status):
@@ -252,7 +216,7 @@ class SqliteStorage(Storage):
     def _event(self, enrolment_id, action, actor, detail):
         self.db.execute(
             "INSERT INTO events (at, enrolment_id, action, actor, detail) VALUES (?, ?, ?, ?, ?)",
-            [_now(), enrolment_id, action, actor, json.dumps(detail, ensure_ascii=False)],
+            [_now(), enrolment_id, action, actor, records.dumps(detail)],
         )
 
     def _unused_code(self):
@@ -277,24 +241,5 @@ class SqliteStorage(Storage):
             params,
         )
         columns = [d[0] for d in rows.description]
-        return [_enrolment(dict(zip(columns, row)), None) for row in rows]
+        return [records.enrolment(dict(zip(columns, row))) for row in rows]
 
-
-def _enrolment(row, position):
-    return Enrolment(
-        id=row["id"],
-        reference=row["reference"],
-        code=row["code"],
-        program=row["program"],
-        session=row["session"],
-        status=row["status"],
-        name=row["name"],
-        phone=row["phone"],
-        employer=row["employer"],
-        birthdate=date.fromisoformat(row["birthdate"]) if row["birthdate"] else None,
-        guardian_name=row["guardian_name"],
-        answers=json.loads(row["answers"] or "{}"),
-        submission=row["submission"],
-        created_at=row["created_at"],
-        position=row.get("position", position),
-    )

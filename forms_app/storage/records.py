@@ -1,0 +1,87 @@
+"""The rows every backend writes and reads, built by one piece of Python.
+
+Backends differ only in their SQL and in how they make a transaction
+exclusive; what an enrolment row holds, how a repeated submission is
+recognised and what an event or outbox message says must be the same, or
+moving a district from SQLite to PostgreSQL would change answers.
+"""
+import json
+from datetime import date, datetime
+
+from programs.model import SHANGHAI
+
+from . import Enrolment
+from ..references import new_reference
+
+
+def now():
+    return datetime.now(SHANGHAI).isoformat(timespec="milliseconds")
+
+
+def dumps(value):
+    return json.dumps(value, ensure_ascii=False)
+
+
+def birthdate_text(applicant):
+    return applicant.birthdate.isoformat() if applicant.birthdate else None
+
+
+def request_key(applicant, submission):
+    """One form submission asks once per person and session, so a resent POST finds its first answer."""
+    fields = [submission, applicant.program, applicant.session, applicant.phone, applicant.name]
+    return "|".join(fields + [birthdate_text(applicant) or ""])
+
+
+def new_enrolment(applicant, submission, status, code):
+    """The enrolments row for a newcomer, in column order; the backend adds the id it is given."""
+    stamp = now()
+    return {
+        "reference": new_reference(),
+        "code": code,
+        "program": applicant.program,
+        "session": applicant.session,
+        "status": status,
+        "name": applicant.name,
+        "birthdate": birthdate_text(applicant),
+        "guardian_name": applicant.guardian_name,
+        "phone": applicant.phone,
+        "employer": applicant.employer,
+        "answers": dumps(applicant.answers),
+        "consent": applicant.consent,
+        "submission": submission,
+        "request_key": request_key(applicant, submission),
+        "created_at": stamp,
+        "updated_at": stamp,
+    }
+
+
+def promoted_message(enrolment):
+    """The outbox row that tells a parent their waitlisted child now has a place."""
+    return {
+        "created_at": now(),
+        "enrolment_id": enrolment.id,
+        "kind": "promoted",
+        "recipient": enrolment.phone,
+        "payload": dumps({"reference": enrolment.reference, "program": enrolment.program, "session": enrolment.session}),
+    }
+
+
+def enrolment(row, position=None):
+    """An Enrolment from a row as a dict; a `position` column, when the query computed one, wins."""
+    return Enrolment(
+        id=row["id"],
+        reference=row["reference"],
+        code=row["code"],
+        program=row["program"],
+        session=row["session"],
+        status=row["status"],
+        name=row["name"],
+        phone=row["phone"],
+        employer=row["employer"],
+        birthdate=date.fromisoformat(row["birthdate"]) if row["birthdate"] else None,
+        guardian_name=row["guardian_name"],
+        answers=json.loads(row["answers"] or "{}"),
+        submission=row["submission"],
+        created_at=row["created_at"],
+        position=row.get("position", position),
+    )
