@@ -1,5 +1,5 @@
 """Who gets a place: the one decision parents' requests, cancellations,
-capacity reloads and (later) staff actions all share.
+capacity reloads, staff actions and the lottery draw all share.
 
 Storage backends call these inside their write transaction, so the numbers
 they pass in are exact and nothing can change between deciding and writing.
@@ -8,9 +8,12 @@ they pass in are exact and nothing can change between deciding and writing.
 CONFIRMED, WAITLISTED, LOTTERY, CANCELLED = "confirmed", "waitlisted", "lottery", "cancelled"
 
 
-def status_for_new(mode, capacity, confirmed, waiting):
-    """A newcomer never jumps the queue: with anyone waiting, they wait too."""
-    if mode == "lottery":
+def status_for_new(mode, capacity, confirmed, waiting, drawn=False):
+    """A newcomer never jumps the queue: with anyone waiting, they wait too.
+
+    Before its draw a lottery session only collects entries; after it, a
+    newcomer (someone staff moved in) queues like anywhere else."""
+    if mode == "lottery" and not drawn:
         return LOTTERY
     if confirmed < capacity and waiting == 0:
         return CONFIRMED
@@ -20,6 +23,12 @@ def status_for_new(mode, capacity, confirmed, waiting):
 def places_to_fill(capacity, confirmed, waiting):
     """How many waitlisted people move up now; a lowered capacity drops nobody."""
     return max(0, min(capacity - confirmed, waiting))
+
+
+def by_hand(capacity, confirmed):
+    """Staff may pick someone off the waitlist, but never past capacity: with no place
+    free, the person they picked becomes first in line instead."""
+    return CONFIRMED if confirmed < capacity else WAITLISTED
 
 
 def remaining(capacity, confirmed):

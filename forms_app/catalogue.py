@@ -41,7 +41,7 @@ def read(classes_dir):
 
 def places(catalogue):
     return [
-        Places(program.id, session.id, session.capacity, program.registration.mode)
+        Places(program.id, session.id, session.capacity, program.registration.mode, session.end)
         for program in catalogue.programs
         for session in program.sessions
     ]

@@ -14,6 +14,9 @@ from . import Enrolment
 from ..references import new_reference
 
 
+PURGED = "已清除"
+
+
 def now():
     return datetime.now(SHANGHAI).isoformat(timespec="milliseconds")
 
@@ -55,12 +58,13 @@ def new_enrolment(applicant, submission, status, code):
     }
 
 
-def promoted_message(enrolment):
-    """The outbox row that tells a parent their waitlisted child now has a place."""
+def promoted_message(enrolment, kind="promoted"):
+    """The outbox row that tells a parent their child's place changed: promoted off the
+    waitlist, or (kind "drawn") the lottery's result; the result page says which."""
     return {
         "created_at": now(),
         "enrolment_id": enrolment.id,
-        "kind": "promoted",
+        "kind": kind,
         "recipient": enrolment.phone,
         "payload": dumps({"reference": enrolment.reference, "program": enrolment.program, "session": enrolment.session}),
     }
