@@ -7,7 +7,7 @@ from datetime import datetime
 
 from programs.model import SHANGHAI
 
-from . import chinese
+from . import chinese, outcomes
 from .db import get_db
 from .storage import Duplicate
 
@@ -40,9 +40,12 @@ def gate(program, at):
 def admit(applicant, submission, actor):
     """(Enrolment, replayed); a second live request for the same person is refused, not doubled."""
     try:
-        return get_db().enrol(applicant, submission, actor)
+        enrolment, replayed = get_db().enrol(applicant, submission, actor)
     except Duplicate:
+        outcomes.refused("duplicate", applicant.program, applicant.session, actor)
         raise Refused(
             "duplicate",
             f"{applicant.name} 已经报过这个班次，不能重复报名。找不到报名结果，可以用手机号和查询码查找。",
         ) from None
+    outcomes.enrolled(enrolment, actor, replayed)
+    return enrolment, replayed

@@ -5,7 +5,7 @@ answers with the same Chinese sentences, under stable machine-readable codes.
 """
 from flask import Blueprint, abort, current_app, jsonify, request
 
-from . import catalogue, validation
+from . import catalogue, outcomes, validation
 from .admission import Refused, admit, gate, now
 from .availability import availability as live_places
 from .db import enrolment_or_404, get_db
@@ -59,7 +59,11 @@ def availability():
 @bp.post("/enrolments")
 @enrol_limits
 def create():
+    if not request.is_json:
+        return _error(415, "unsupported_media_type", "请以 JSON 提交（Content-Type: application/json）")
     data = request.get_json(silent=True)
+    if data is None:
+        return _error(400, "bad_json", "JSON 格式错误，无法解析")
     if not isinstance(data, dict):
         return jsonify({"errors": {"body": "请求体应为 JSON 对象"}}), 422
     program, session = catalogue.current().find(str(data.get("program")), str(data.get("session")))
@@ -68,9 +72,11 @@ def create():
     try:
         gate(program, now())
     except Refused as refused:
+        outcomes.refused(refused.code, program.id, session.id, "api")
         return _error(409, refused.code, refused.message)
     applicant, errors = validation.check(program, session, data, now().date())
     if errors:
+        outcomes.invalid(errors, program.id, session.id, "api")
         return jsonify({"errors": errors}), 422
     key = request.headers.get("Idempotency-Key", "")
     submission = key if SUBMISSION.match(key) else new_reference()

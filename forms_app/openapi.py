@@ -94,6 +94,12 @@ def spec():
         "openapi": "3.1.0",
         "info": {"title": "工会托管班报名 API", "version": "1.0.0"},
         "paths": {
+            "/healthz": {
+                "get": {
+                    "summary": "健康检查：数据库可读可写时返回 200",
+                    "responses": {"200": {"description": "正常"}, "503": {"description": "数据库无法读写"}},
+                }
+            },
             "/api/availability": {
                 "get": {
                     "summary": "各班次的名额与报名状态（可缓存数秒）",
@@ -119,8 +125,11 @@ def spec():
                     "responses": {
                         "201": _json("Enrolment", "已报名、已候补或已登记等待摇号"),
                         "200": _json("Enrolment", "同一 Idempotency-Key 的重发：返回第一次的结果"),
+                        "400": _json("Error", "JSON 格式错误"),
                         "404": _json("Error", "没有这个班或班次"),
                         "409": _json("Error", "重复报名、不在报名时间内或未发布"),
+                        "413": _json("Error", "请求体超过 64 KiB"),
+                        "415": _json("Error", "请求体不是 JSON"),
                         "422": _json("Invalid", "字段有误：字段名 → 中文说明（问题的字段名为 answers-<id>）"),
                         "429": _json("Error", "请求过于频繁"),
                     },

@@ -5,6 +5,7 @@ an Applicant or a mapping of field name to a Chinese sentence to show beside
 that field. Answers' errors use the form's field names (answers-<id>), so a
 client shows them the same way the form does.
 """
+import unicodedata
 from datetime import date
 
 from programs.phones import normalize_mobile
@@ -19,9 +20,13 @@ YES, NO = ("yes", True, "true", "是"), ("no", False, "false", "否")
 
 
 def _text(value):
-    if isinstance(value, str):
-        return " ".join(value.split())
-    return ""
+    """NFC, no invisible format characters, single spaces: so "张三", "张三\u200b" and
+    " 张三 " are one child to the duplicate check, and what is stored is what shows."""
+    if not isinstance(value, str):
+        return ""
+    value = unicodedata.normalize("NFC", value)
+    visible = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in value if unicodedata.category(ch) != "Cf")
+    return " ".join(visible.split())
 
 
 def check(program, session, data, today):

@@ -37,7 +37,15 @@ def test_invalid_fields_come_back_as_422_in_chinese(client):
         "answers-grade": "请从给出的选项中选择：一年级、二年级、三年级",
     }
     assert enrol(client, birthdate=born(5).isoformat()).get_json()["errors"]["birthdate"].startswith("本班招收 6–12 岁")
-    assert client.post("/api/enrolments", data="not json").status_code == 422
+    assert client.post("/api/enrolments", json=["not", "an", "object"]).status_code == 422
+
+
+def test_wrong_content_type_and_malformed_json_get_their_own_answers(client):
+    wrong = client.post("/api/enrolments", data="name=张三", content_type="application/x-www-form-urlencoded")
+    assert (wrong.status_code, wrong.get_json()["error"]) == (415, "unsupported_media_type")
+    broken = client.post("/api/enrolments", data='{"name": "张三",', content_type="application/json")
+    assert (broken.status_code, broken.get_json()["error"]) == (400, "bad_json")
+    assert "JSON" in broken.get_json()["message"]
 
 
 def test_unknown_program_or_session_is_404(client):
@@ -111,7 +119,7 @@ def test_the_api_answers_exactly_as_its_openapi_description_says(client, app):
     described = {(path, method.upper()) for path, item in spec["paths"].items() for method in item}
     served = {
         (rule.rule.replace("<reference>", "{reference}"), method)
-        for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/")
+        for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/") or rule.rule == "/healthz"
         for method in rule.methods - {"HEAD", "OPTIONS"}
     }
     assert described == served
