@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import Flask, jsonify, render_template, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import api, catalogue, cli, db, headers, health, parents
+from . import api, catalogue, cli, db, headers, health, outcomes, parents
 from .limits import limiter
 from .secret import instance_secret
 
@@ -47,6 +47,7 @@ def create_app(test_config=None):
     limiter.init_app(app)
     cli.init_app(app)
     headers.init_app(app)
+    outcomes.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(parents.bp)
     app.register_blueprint(api.bp)

@@ -3,7 +3,7 @@ from flask import Blueprint, abort, flash, make_response, redirect, render_templ
 
 from programs.phones import mask, normalize_mobile, tel_uri
 
-from . import catalogue, chinese, validation
+from . import catalogue, chinese, outcomes, validation
 from .admission import Refused, admit, gate, now
 from .calendar import session_calendar
 from .db import enrolment_or_404, get_db
@@ -48,6 +48,8 @@ def enrol(program_id, session_id):
     try:
         gate(program, now())
     except Refused as refused:
+        if request.method == "POST":
+            outcomes.refused(refused.code, program.id, session.id, "form")
         return render_template("refused.html", program=program, session=session, refused=refused), (
             409 if request.method == "POST" else 200
         )
@@ -80,6 +82,8 @@ def _check_all(form, program, session):
         for field, message in errors.items():
             own = field in ("name", "birthdate")
             form[field + suffix if own else field].errors = [message]
+        if errors:
+            outcomes.invalid(errors, program.id, session.id, "form")
         failed = failed or bool(errors)
         applicants.append(applicant)
     return None if failed else applicants
