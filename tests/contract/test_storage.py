@@ -1,0 +1,173 @@
+"""The storage contract: every backend gives the same answers to the same calls."""
+import threading
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from forms_app.storage import Applicant, Counts, Duplicate, Places, UnknownSession, migrations
+from tests.contract.conftest import PLACES
+
+
+def person(n, **changes):
+    fields = dict(program="winter", session="week-1", name=f"孩子{n}", phone=f"139{n:08d}", employer="望京科技",
+                  birthdate=date(2017, 1, n % 28 + 1), guardian_name="家长", answers={"lunch": True}, consent="同意")
+    return Applicant(**{**fields, **changes})
+
+
+def enrol(storage, n, **changes):
+    return storage.enrol(person(n, **changes), f"submission-{n}", "parent")[0]
+
+
+def test_places_are_confirmed_then_waitlisted_in_arrival_order(storage):
+    answers = [enrol(storage, n) for n in range(5)]
+    assert [(a.status, a.position) for a in answers] == [("confirmed", None)] * 2 + [("waitlisted", p) for p in (1, 2, 3)]
+    fetched = storage.get(answers[3].reference)
+    assert (fetched.status, fetched.position, fetched.answers, fetched.birthdate) == ("waitlisted", 2, {"lunch": True}, date(2017, 1, 4))
+    assert storage.get("no-such-reference") is None
+
+
+def test_a_lottery_session_only_registers(storage):
+    answers = [enrol(storage, n, program="draw") for n in range(3)]
+    assert {a.status for a in answers} == {"lottery"}
+
+
+def test_the_same_person_holds_one_live_enrolment_per_session(storage):
+    first = enrol(storage, 1)
+    with pytest.raises(Duplicate) as raised:
+        storage.enrol(person(1), "another-submission", "parent")
+    assert raised.value.existing.reference == first.reference
+    assert enrol(storage, 1, session="week-2").status == "confirmed"
+    assert enrol(storage, 2, name="孩子1", birthdate=None).status == "confirmed"
+    storage.cancel(first.reference, "parent")
+    assert storage.enrol(person(1), "after-cancelling", "parent")[0].status == "confirmed"
+
+
+def test_a_replayed_submission_returns_the_first_answer(storage):
+    siblings = [person(1), person(2, phone=person(1).phone)]
+    first = [storage.enrol(child, "family", "parent") for child in siblings]
+    again = [storage.enrol(child, "family", "parent") for child in siblings]
+    assert [replayed for _, replayed in first] == [False, False] and [replayed for _, replayed in again] == [True, True]
+    assert [e.reference for e, _ in again] == [e.reference for e, _ in first]
+    assert [e.name for e in storage.submission("family")] == ["孩子1", "孩子2"]
+    assert storage.counts()[("winter", "week-1")] == Counts(2, 2, 0)
+
+
+def test_an_unsynced_session_is_refused(storage):
+    with pytest.raises(UnknownSession):
+        enrol(storage, 1, session="week-9")
+
+
+def test_cancelling_a_place_promotes_the_first_waitlisted_and_writes_the_outbox(storage, backend):
+    confirmed, _, first, second = [enrol(storage, n) for n in range(4)]
+    cancelled, promoted = storage.cancel(confirmed.reference, "parent")
+    assert cancelled.status == "cancelled"
+    assert [p.reference for p in promoted] == [first.reference] and promoted[0].status == "confirmed"
+    assert storage.get(second.reference).position == 1
+    assert backend.rows("SELECT enrolment_id, kind, recipient FROM outbox") == [(first.id, "promoted", first.phone)]
+    assert storage.cancel(confirmed.reference, "parent") == (storage.get(confirmed.reference), [])
+    assert storage.cancel("no-such-reference", "parent") == (None, [])
+
+
+def test_cancelling_a_waitlisted_place_promotes_nobody(storage, backend):
+    *_, waiting, last = [enrol(storage, n) for n in range(4)]
+    assert storage.cancel(waiting.reference, "parent")[1] == []
+    assert storage.get(last.reference).position == 1
+    assert backend.rows("SELECT count(*) FROM outbox") == [(0,)]
+
+
+def test_lowering_capacity_drops_nobody_and_raising_it_promotes_in_order(storage, backend):
+    answers = [enrol(storage, n) for n in range(5)]
+    lowered = [replace(p, capacity=1) if p.session == "week-1" and p.program == "winter" else p for p in PLACES]
+    assert storage.sync_places(lowered, "stamp-2", "staff") == []
+    assert storage.counts()[("winter", "week-1")] == Counts(1, 2, 3)
+    assert storage.catalogue_stamp() == "stamp-2"
+
+    raised = [replace(p, capacity=4) if p.session == "week-1" and p.program == "winter" else p for p in PLACES]
+    promoted = storage.sync_places(raised, "stamp-3", "staff")
+    assert [p.reference for p in promoted] == [a.reference for a in answers[2:4]]
+    assert storage.get(answers[4].reference).position == 1
+    changes = backend.rows("SELECT action, actor FROM events WHERE action = 'capacity_changed' ORDER BY id")
+    assert changes == [("capacity_changed", "staff")] * 2
+
+
+def test_counts_cover_every_synced_session(storage):
+    enrol(storage, 1)
+    enrol(storage, 2, program="draw")
+    assert storage.counts() == {
+        ("winter", "week-1"): Counts(2, 1, 0),
+        ("winter", "week-2"): Counts(5, 0, 0),
+        ("draw", "week-1"): Counts(2, 0, 0),
+    }
+
+
+def test_find_needs_the_code_and_the_phone_together(storage):
+    made = enrol(storage, 1)
+    assert storage.find(made.phone, made.code).reference == made.reference
+    assert storage.find("13900000099", made.code) is None
+    assert storage.find(made.phone, "ZZZZZZZZ") is None
+
+
+def test_migrations_are_idempotent_and_a_new_step_keeps_the_data(storage, monkeypatch):
+    made = enrol(storage, 1)
+    assert storage.create_schema() == []
+    step = (migrations.latest() + 1, "test step", "ALTER TABLE enrolments ADD COLUMN contract_note TEXT")
+    monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS + [step])
+    assert storage.create_schema() == [step[0]]
+    assert storage.create_schema() == []
+    assert storage.get(made.reference) == made
+
+
+def test_app_servers_starting_together_apply_each_step_once(backend):
+    storages = [backend.open() for _ in range(4)]
+    applied, barrier = [], threading.Barrier(len(storages))
+
+    def start(storage):
+        barrier.wait()
+        applied.append(storage.create_schema())
+
+    threads = [threading.Thread(target=start, args=(s,)) for s in storages]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for storage in storages:
+        storage.close()
+    assert sorted(applied, key=len) == [[]] * 3 + [[step[0] for step in migrations.MIGRATIONS]]
+
+
+def test_concurrent_writers_never_overbook(backend, storage):
+    """Each thread is its own app server with its own connection, as gunicorn workers on several machines are."""
+    answers, barrier = [], threading.Barrier(16)
+
+    def rush(n):
+        server = backend.open()
+        barrier.wait()
+        answers.append(enrol(server, n))
+        server.close()
+
+    threads = [threading.Thread(target=rush, args=(n,)) for n in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(a.status == "confirmed" for a in answers) == 2
+    waiting = sorted((a for a in answers if a.status == "waitlisted"), key=lambda a: a.id)
+    assert [a.position for a in waiting] == list(range(1, 15))
+    assert storage.counts()[("winter", "week-1")] == Counts(2, 2, 14)
+
+
+def test_ping_reads_and_writes(storage):
+    storage.ping()
+
+
+def test_backup_copies_an_sqlite_file_and_points_postgresql_to_pg_dump(storage, backend, tmp_path):
+    made = enrol(storage, 1)
+    if backend.kind == "postgresql":
+        with pytest.raises(NotImplementedError, match="pg_dump"):
+            storage.backup(tmp_path / "copy")
+        return
+    storage.backup(tmp_path / "copy.sqlite3")
+    copy = type(storage)(str(tmp_path / "copy.sqlite3"))
+    assert copy.get(made.reference) == made
+    copy.close()
