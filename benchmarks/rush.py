@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""The 09:00 rush: N parents waiting for a window that opens at a fixed instant.
+
+    .venv/bin/python benchmarks/rush.py [--clients 200,1000] [--capacity 40] [--workers 4]
+
+Each of N client threads waits for the opening instant, then submits once
+through the JSON API (retrying only a "not open yet" answer, as a parent
+whose phone clock runs fast would). Meanwhile readers keep the catalogue
+busy (live places and the form page). Printed per N: seconds from opening
+until the session is full, p50/p99 latency of the answers, errors (5xx,
+timeouts, refused connections), how many losers were told 已进入候补, the
+slowest such answer, and overbooked places (must be 0). The floor is the
+same N enrolments through the storage transaction in one process.
+"""
+import argparse
+import json
+import sys
+import tempfile
+import threading
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from enrol_load import PROGRAM, SESSION, Gunicorn, direct, overbooked, percentile, person, request, write_classes  # noqa: E402
+
+from programs.model import SHANGHAI  # noqa: E402
+
+READERS = 20
+LEAD_SECONDS = 6
+
+
+def open_at(classes, instant):
+    path = classes / f"{PROGRAM}.yaml"
+    program = yaml.safe_load(path.read_text(encoding="utf-8"))
+    program["registration"]["opens"] = instant.isoformat(timespec="seconds")
+    path.write_text(yaml.safe_dump(program, allow_unicode=True), encoding="utf-8")
+
+
+def parent(port, n, instant, answers):
+    body = json.dumps({"program": PROGRAM, "session": SESSION, "consent": True, **person(n)})
+    time.sleep(max(0.0, instant - time.time()))
+    began = time.perf_counter()
+    while True:
+        try:
+            response, data = request(port, "POST", "/api/enrolments", body, {"Content-Type": "application/json"})
+        except OSError as error:
+            answers.append(("error", repr(error), time.perf_counter() - began, time.time()))
+            return
+        answer = json.loads(data) if data.startswith(b"{") else {}
+        if response.status == 409 and answer.get("error") == "not_open":
+            time.sleep(0.02)
+            continue
+        kind = answer.get("status") if response.status == 201 else f"http {response.status}"
+        answers.append((kind, answer.get("position"), time.perf_counter() - began, time.time()))
+        return
+
+
+def reader(port, stop, errors):
+    paths = ["/api/availability", f"/enrol/{PROGRAM}/{SESSION}"]
+    turn = 0
+    while not stop.is_set():
+        try:
+            response, _ = request(port, "GET", paths[turn % 2])
+            if response.status >= 500:
+                errors.append(response.status)
+        except OSError as error:
+            errors.append(repr(error))
+        turn += 1
+
+
+def rush(clients, capacity, workers, port, scratch):
+    folder = scratch / f"rush-{clients}"
+    write_classes(folder / "classes", capacity)
+    instant = datetime.now(SHANGHAI).replace(microsecond=0) + timedelta(seconds=LEAD_SECONDS + 2)
+    open_at(folder / "classes", instant)
+    database = folder / "forms.sqlite3"
+    env = {"FORMS_APP_DATABASE": str(database), "FORMS_APP_CLASSES_DIR": str(folder / "classes"),
+           "FORMS_APP_SECRET_KEY": "benchmark", "FORMS_APP_RATELIMIT_ENABLED": "false"}
+    server = Gunicorn("forms_app:create_app()", env, workers, port)
+    answers, reader_errors, stop = [], [], threading.Event()
+    opening = instant.timestamp()
+    try:
+        readers = [threading.Thread(target=reader, args=(port, stop, reader_errors)) for _ in range(READERS)]
+        parents = [threading.Thread(target=parent, args=(port, n, opening, answers)) for n in range(clients)]
+        for thread in readers + parents:
+            thread.start()
+        for thread in parents:
+            thread.join()
+        stop.set()
+        for thread in readers:
+            thread.join()
+    finally:
+        server.stop()
+    confirmed_at = sorted(done for kind, _, _, done in answers if kind == "confirmed")
+    waitlisted = [(latency, position) for kind, position, latency, _ in answers if kind == "waitlisted"]
+    failures = [kind for kind, *_ in answers if kind not in ("confirmed", "waitlisted")]
+    full_after = confirmed_at[capacity - 1] - opening if len(confirmed_at) >= capacity else None
+    latencies = [latency for _, _, latency, _ in answers]
+    return {
+        "clients": clients,
+        "full_after": full_after,
+        "p50": percentile(latencies, 0.5),
+        "p99": percentile(latencies, 0.99),
+        "errors": len(failures) + len(reader_errors),
+        "waitlisted": len(waitlisted),
+        "slowest_waitlisted": max((latency for latency, _ in waitlisted), default=0) * 1000,
+        "positions_ok": sorted(p for _, p in waitlisted) == list(range(1, len(waitlisted) + 1)),
+        "overbooked": overbooked(database, capacity),
+        "floor": direct(folder / "floor.sqlite3", clients, capacity),
+    }
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", default="200,1000")
+    parser.add_argument("--capacity", type=int, default=40)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--port", type=int, default=8766)
+    args = parser.parse_args(argv)
+    rows = []
+    with tempfile.TemporaryDirectory() as scratch:
+        for clients in (int(n) for n in args.clients.split(",")):
+            rows.append(rush(clients, args.capacity, args.workers, args.port, Path(scratch)))
+    print(f"名额 {args.capacity}，gunicorn {args.workers} 个 worker，另有 {READERS} 个读者持续刷新余量和报名页")
+    print("| 同时等待的家长 | 开放后满员 (s) | p50 (ms) | p99 (ms) | 错误 | 候补 | 最慢候补答复 (ms) | 候补位次连续 | 超额 | 下限：单进程事务 (s) |")
+    print("|---:|---:|---:|---:|---:|---:|---:|:-:|---:|---:|")
+    for row in rows:
+        full = "未满" if row["full_after"] is None else f"{row['full_after']:.2f}"
+        print(f"| {row['clients']} | {full} | {row['p50']:.0f} | {row['p99']:.0f} | {row['errors']} | {row['waitlisted']} "
+              f"| {row['slowest_waitlisted']:.0f} | {'是' if row['positions_ok'] else '否'} | {row['overbooked']} "
+              f"| {row['floor']:.3f} |")
+    return 1 if any(row["overbooked"] or row["errors"] or not row["positions_ok"] for row in rows) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
