@@ -52,6 +52,7 @@ class Places:
     session: str
     capacity: int
     mode: str
+    ends: date | None = None
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,43 @@ class Counts:
     capacity: int
     confirmed: int
     waitlisted: int
+
+
+@dataclass(frozen=True)
+class StaffAccount:
+    """A console login; `organizer` limits what it sees unless `admin` (district admin)."""
+
+    username: str
+    organizer: str | None
+    admin: bool
+    password_hash: str
+    disabled: bool = False
+
+
+@dataclass(frozen=True)
+class Event:
+    """One audit-log line: who did what, to which enrolment (or to the session as a whole), when."""
+
+    at: str
+    program: str | None
+    session: str | None
+    enrolment_id: int | None
+    action: str
+    actor: str | None
+    detail: dict
+
+
+@dataclass(frozen=True)
+class Lottery:
+    """A lottery session's committed seed; `publication` is set once the draw has run."""
+
+    program: str
+    session: str
+    seed: str
+    commitment: str
+    committed_at: str
+    drawn_at: str | None
+    publication: dict | None
 
 
 class Duplicate(Exception):
@@ -109,6 +147,67 @@ class Storage(ABC):
     @abstractmethod
     def counts(self):
         """{(program, session): Counts} for every synced session."""
+
+    @abstractmethod
+    def status_counts(self):
+        """{(program, session): {status: number}} over every status, cancelled included."""
+
+    @abstractmethod
+    def roster(self, program, session):
+        """Every enrolment of one session, any status, with waitlist positions, in queue order."""
+
+    @abstractmethod
+    def promote(self, reference, actor):
+        """A waitlisted person by hand: confirmed when `capacity.by_hand` finds a place, else first in line."""
+
+    @abstractmethod
+    def move(self, reference, session, actor):
+        """(Enrolment, [promoted]): to another session of the same program, admitted there as a newcomer
+        would be; the place left behind goes to the next in line. Raises Duplicate or UnknownSession."""
+
+    @abstractmethod
+    def attendance(self, program, session):
+        """{(enrolment id, ISO day): present} for the session."""
+
+    @abstractmethod
+    def mark_attendance(self, reference, day, present, actor):
+        """Record present/absent for one day, replacing an earlier mark, and log it."""
+
+    @abstractmethod
+    def log(self, program, session, enrolment_id, action, actor, detail):
+        """Append an audit event for something that changed nothing, such as reading a phone number."""
+
+    @abstractmethod
+    def audit(self, program, session, enrolment_id=None):
+        """The session's events, or one enrolment's, oldest first."""
+
+    @abstractmethod
+    def staff(self, username):
+        """The StaffAccount, or None."""
+
+    @abstractmethod
+    def save_staff(self, account):
+        """Create or replace the account with this username."""
+
+    @abstractmethod
+    def all_staff(self):
+        """Every StaffAccount, by username."""
+
+    @abstractmethod
+    def lotteries(self):
+        """Every Lottery; sync_places commits a seed (`programs.lottery.new_seed`) for each new lottery session."""
+
+    @abstractmethod
+    def draw_lottery(self, program, session, decide, actor):
+        """(publication, fresh): in one transaction, `decide(seed, capacity, entries)` returns the
+        `programs.lottery.publication` record for the session's 'lottery' entries; winners are
+        confirmed and the rest waitlisted, queued in drawn order. A second call returns the first
+        record and changes nothing."""
+
+    @abstractmethod
+    def purge(self, ended_before, actor):
+        """Anonymise enrolments of sessions that ended before that date; statuses and counts stay.
+        Returns the number of people anonymised."""
 
     @abstractmethod
     def release(self):

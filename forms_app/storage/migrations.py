@@ -75,6 +75,51 @@ MIGRATIONS = [
         CREATE INDEX outbox_unsent ON outbox (sent_at);
         """,
     ),
+    (
+        2,
+        "waitlist queue order, session end dates, staff accounts, attendance, lottery seeds, purge marks",
+        """
+        ALTER TABLE enrolments ADD COLUMN queue INTEGER;
+        ALTER TABLE enrolments ADD COLUMN purged_at TEXT;
+        UPDATE enrolments SET queue = id;
+        CREATE INDEX enrolments_waitlist ON enrolments (program, session, status, queue);
+        ALTER TABLE places ADD COLUMN ends TEXT;
+        ALTER TABLE events ADD COLUMN program TEXT;
+        ALTER TABLE events ADD COLUMN session TEXT;
+        UPDATE events SET
+            program = (SELECT e.program FROM enrolments e WHERE e.id = events.enrolment_id),
+            session = (SELECT e.session FROM enrolments e WHERE e.id = events.enrolment_id)
+        WHERE enrolment_id IS NOT NULL;
+        CREATE INDEX events_session ON events (program, session);
+        CREATE TABLE staff (
+            username TEXT PRIMARY KEY,
+            organizer TEXT,
+            admin INTEGER NOT NULL,
+            password_hash TEXT NOT NULL,
+            disabled INTEGER NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE attendance (
+            enrolment_id INTEGER NOT NULL REFERENCES enrolments (id),
+            day TEXT NOT NULL,
+            present INTEGER NOT NULL,
+            actor TEXT NOT NULL,
+            at TEXT NOT NULL,
+            PRIMARY KEY (enrolment_id, day)
+        );
+        CREATE TABLE lotteries (
+            program TEXT NOT NULL,
+            session TEXT NOT NULL,
+            seed TEXT NOT NULL,
+            commitment TEXT NOT NULL,
+            committed_at TEXT NOT NULL,
+            drawn_at TEXT,
+            publication TEXT,
+            PRIMARY KEY (program, session)
+        );
+        """,
+    ),
 ]
 
 LEDGER = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"

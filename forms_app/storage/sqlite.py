@@ -12,6 +12,7 @@ once. The lock only orders writers; BEGIN IMMEDIATE still guarantees
 correctness for any process that skips it.
 """
 import fcntl
+import json
 import os
 import sqlite3
 import threading
@@ -19,9 +20,11 @@ from contextlib import contextmanager
 
 import sqlite_utils
 
+from programs import lottery
+
 from .. import capacity
 from ..references import new_code
-from . import Counts, Duplicate, Storage, UnknownSession, migrations, records
+from . import Counts, Duplicate, Event, Lottery, StaffAccount, Storage, UnknownSession, migrations, records
 from .records import now as _now
 
 BUSY_TIMEOUT_SECONDS = 30
@@ -85,12 +88,20 @@ class SqliteStorage(Storage):
             for place in places:
                 before = self._places(place.program, place.session)
                 self.db["places"].upsert(
-                    {"program": place.program, "session": place.session, "capacity": place.capacity, "mode": place.mode},
+                    {
+                        "program": place.program,
+                        "session": place.session,
+                        "capacity": place.capacity,
+                        "mode": place.mode,
+                        "ends": place.ends.isoformat() if place.ends else None,
+                    },
                     pk=("program", "session"),
                 )
                 if before and before[0] != place.capacity:
-                    detail = {"program": place.program, "session": place.session, "from": before[0], "to": place.capacity}
-                    self._event(None, "capacity_changed", actor, detail)
+                    detail = {"from": before[0], "to": place.capacity}
+                    self._event(place.program, place.session, None, "capacity_changed", actor, detail)
+                if place.mode == "lottery":
+                    self._commit_seed(place.program, place.session)
                 promoted += self._promote(place.program, place.session, actor)
             self.db["meta"].upsert({"key": "catalogue_stamp", "value": stamp}, pk="key")
         return promoted
@@ -117,10 +128,11 @@ class SqliteStorage(Storage):
             confirmed, waiting = self._tally(applicant.program, applicant.session)
             status = capacity.status_for_new(place[1], place[0], confirmed, waiting)
             row = records.new_enrolment(applicant, submission, status, self._unused_code())
+            row["queue"] = self._queue_end(applicant.program, applicant.session)
             row["id"] = self.db.execute(
                 f"INSERT INTO enrolments ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values())
             ).lastrowid
-            self._event(row["id"], "enrolled", actor, {"status": status})
+            self._event(applicant.program, applicant.session, row["id"], "enrolled", actor, {"status": status})
             position = waiting + 1 if status == capacity.WAITLISTED else None
         return records.enrolment(row, position), False
 
@@ -130,7 +142,7 @@ class SqliteStorage(Storage):
             if found is None or found.status == capacity.CANCELLED:
                 return found, []
             self._set_status(found.id, capacity.CANCELLED)
-            self._event(found.id, "cancelled", actor, {"from": found.status})
+            self._event(found.program, found.session, found.id, "cancelled", actor, {"from": found.status})
             promoted = self._promote(found.program, found.session, actor)
             return self._one("id = ?", [found.id]), promoted
 
@@ -169,6 +181,179 @@ class SqliteStorage(Storage):
         )
         return {(program, session): Counts(cap, confirmed, waitlisted) for program, session, cap, confirmed, waitlisted in rows}
 
+    def status_counts(self):
+        counts = {}
+        for program, session, status, number in self.db.execute(
+            "SELECT program, session, status, count(*) FROM enrolments GROUP BY program, session, status"
+        ):
+            counts.setdefault((program, session), {})[status] = number
+        return counts
+
+    def roster(self, program, session):
+        return self._many(
+            "program = ? AND session = ? ORDER BY CASE status WHEN 'confirmed' THEN 0 WHEN 'lottery' THEN 1 "
+            "WHEN 'waitlisted' THEN 2 ELSE 3 END, queue, id",
+            [program, session],
+        )
+
+    def promote(self, reference, actor):
+        with self._write():
+            found = self._one("reference = ?", [reference])
+            if found is None or found.status != capacity.WAITLISTED:
+                return found
+            confirmed, _waiting = self._tally(found.program, found.session)
+            if capacity.by_hand(self._places(found.program, found.session)[0], confirmed) == capacity.CONFIRMED:
+                self._set_status(found.id, capacity.CONFIRMED)
+                self._event(found.program, found.session, found.id, "promoted", actor, {"from": capacity.WAITLISTED})
+                self.db["outbox"].insert(records.promoted_message(found))
+            else:
+                front = self.db.execute(
+                    "SELECT min(queue) FROM enrolments WHERE program = ? AND session = ? AND status = 'waitlisted'",
+                    [found.program, found.session],
+                ).fetchone()[0]
+                self.db.execute("UPDATE enrolments SET queue = ?, updated_at = ? WHERE id = ?", [front - 1, _now(), found.id])
+                self._event(found.program, found.session, found.id, "queued_first", actor, {"from": found.position})
+            return self._one("id = ?", [found.id])
+
+    def move(self, reference, session, actor):
+        with self._write():
+            found = self._one("reference = ?", [reference])
+            if found is None or found.status == capacity.CANCELLED or found.session == session:
+                return found, []
+            place = self._places(found.program, session)
+            if place is None:
+                raise UnknownSession(f"{found.program}/{session}")
+            existing = self._one(
+                "program = ? AND session = ? AND phone = ? AND name = ? AND ifnull(birthdate, '') = ? AND status != 'cancelled'",
+                [found.program, session, found.phone, found.name, found.birthdate.isoformat() if found.birthdate else ""],
+            )
+            if existing:
+                raise Duplicate(existing)
+            confirmed, waiting = self._tally(found.program, session)
+            status = capacity.status_for_new(place[1], place[0], confirmed, waiting, self._drawn(found.program, session))
+            self.db.execute(
+                "UPDATE enrolments SET session = ?, status = ?, queue = ?, updated_at = ? WHERE id = ?",
+                [session, status, self._queue_end(found.program, session), _now(), found.id],
+            )
+            self._event(found.program, found.session, found.id, "moved_out", actor, {"to": session, "status": found.status})
+            self._event(found.program, session, found.id, "moved_in", actor, {"from": found.session, "status": status})
+            promoted = self._promote(found.program, found.session, actor)
+            return self._one("id = ?", [found.id]), promoted
+
+    def attendance(self, program, session):
+        rows = self.db.execute(
+            """
+            SELECT a.enrolment_id, a.day, a.present FROM attendance a JOIN enrolments e ON e.id = a.enrolment_id
+            WHERE e.program = ? AND e.session = ?
+            """,
+            [program, session],
+        )
+        return {(enrolment_id, day): bool(present) for enrolment_id, day, present in rows}
+
+    def mark_attendance(self, reference, day, present, actor):
+        with self._write():
+            found = self._one("reference = ?", [reference])
+            self.db["attendance"].upsert(
+                {"enrolment_id": found.id, "day": day, "present": int(present), "actor": actor, "at": _now()},
+                pk=("enrolment_id", "day"),
+            )
+            self._event(found.program, found.session, found.id, "present" if present else "absent", actor, {"day": day})
+
+    def log(self, program, session, enrolment_id, action, actor, detail):
+        with self._write():
+            self._event(program, session, enrolment_id, action, actor, detail)
+
+    def audit(self, program, session, enrolment_id=None):
+        where, params = "program = ? AND session = ?", [program, session]
+        if enrolment_id is not None:
+            where, params = "enrolment_id = ?", [enrolment_id]
+        rows = self.db.execute(
+            f"SELECT at, program, session, enrolment_id, action, actor, detail FROM events WHERE {where} ORDER BY id", params
+        )
+        return [Event(*row[:-1], detail=json.loads(row[-1] or "{}")) for row in rows]
+
+    def staff(self, username):
+        row = self.db.execute(
+            "SELECT username, organizer, admin, password_hash, disabled FROM staff WHERE username = ?", [username]
+        ).fetchone()
+        return _account(row) if row else None
+
+    def save_staff(self, account):
+        stamp = _now()
+        with self._write():
+            self.db.execute(
+                """
+                INSERT INTO staff (username, organizer, admin, password_hash, disabled, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (username) DO UPDATE SET organizer = excluded.organizer, admin = excluded.admin,
+                    password_hash = excluded.password_hash, disabled = excluded.disabled, updated_at = excluded.updated_at
+                """,
+                [account.username, account.organizer, int(account.admin), account.password_hash, int(account.disabled), stamp, stamp],
+            )
+
+    def all_staff(self):
+        rows = self.db.execute("SELECT username, organizer, admin, password_hash, disabled FROM staff ORDER BY username")
+        return [_account(row) for row in rows]
+
+    def lotteries(self):
+        rows = self.db.execute(
+            "SELECT program, session, seed, commitment, committed_at, drawn_at, publication FROM lotteries ORDER BY program, session"
+        )
+        return [Lottery(*row[:-1], publication=json.loads(row[-1]) if row[-1] else None) for row in rows]
+
+    def draw_lottery(self, program, session, decide, actor):
+        with self._write():
+            row = self.db.execute(
+                "SELECT seed, publication FROM lotteries WHERE program = ? AND session = ?", [program, session]
+            ).fetchone()
+            if row is None:
+                raise UnknownSession(f"{program}/{session}")
+            if row[1]:
+                return json.loads(row[1]), False
+            entries = self._many("program = ? AND session = ? AND status = 'lottery' ORDER BY id", [program, session])
+            record = decide(row[0], self._places(program, session)[0], entries)
+            by_code = {entry.code: entry for entry in entries}
+            drawn = [(code, capacity.CONFIRMED) for code in record["confirmed"]]
+            drawn += [(code, capacity.WAITLISTED) for code in record["waitlisted"]]
+            for rank, (code, status) in enumerate(drawn, 1):
+                entry = by_code[code]
+                self.db.execute(
+                    "UPDATE enrolments SET status = ?, queue = ?, updated_at = ? WHERE id = ?", [status, rank, _now(), entry.id]
+                )
+                self._event(program, session, entry.id, "drawn", actor, {"status": status, "rank": rank})
+                self.db["outbox"].insert(records.promoted_message(entry, "drawn"))
+            self.db.execute(
+                "UPDATE lotteries SET drawn_at = ?, publication = ? WHERE program = ? AND session = ?",
+                [_now(), records.dumps(record), program, session],
+            )
+            self._event(program, session, None, "lottery_drawn", actor, {"entries": len(entries)})
+            return record, True
+
+    def purge(self, ended_before, actor):
+        anonymised = 0
+        with self._write():
+            ended = self.db.execute(
+                "SELECT program, session FROM places WHERE ends < ? ORDER BY program, session", [ended_before.isoformat()]
+            ).fetchall()
+            for program, session in ended:
+                where = "program = ? AND session = ? AND purged_at IS NULL"
+                self.db.execute(
+                    f"UPDATE outbox SET recipient = NULL, payload = NULL WHERE enrolment_id IN (SELECT id FROM enrolments WHERE {where})",
+                    [program, session],
+                )
+                count = self.db.execute(
+                    f"""
+                    UPDATE enrolments SET name = ? || ' ' || code, phone = '', birthdate = NULL, guardian_name = NULL,
+                        employer = NULL, answers = NULL, consent = NULL, submission = NULL, request_key = NULL, purged_at = ?
+                    WHERE {where}
+                    """,
+                    [records.PURGED, _now(), program, session],
+                ).rowcount
+                if count:
+                    self._event(program, session, None, "purged", actor, {"people": count})
+                anonymised += count
+        return anonymised
+
     def _places(self, program, session):
         return self.db.execute(
             "SELECT capacity, mode FROM places WHERE program = ? AND session = ?", [program, session]
@@ -186,28 +371,49 @@ class SqliteStorage(Storage):
     def _promote(self, program, session, actor):
         """Fill free places from the waitlist in arrival order; runs inside the caller's transaction."""
         place = self._places(program, session)
-        if place is None or place[1] == "lottery":
+        if place is None:
             return []
         confirmed, waiting = self._tally(program, session)
         fill = capacity.places_to_fill(place[0], confirmed, waiting)
         if not fill:
             return []
         lucky = self._many(
-            "program = ? AND session = ? AND status = 'waitlisted' ORDER BY id LIMIT ?", [program, session, fill]
+            "program = ? AND session = ? AND status = 'waitlisted' ORDER BY queue, id LIMIT ?", [program, session, fill]
         )
         for enrolment in lucky:
             self._set_status(enrolment.id, capacity.CONFIRMED)
-            self._event(enrolment.id, "promoted", actor, {"from": capacity.WAITLISTED})
+            self._event(program, session, enrolment.id, "promoted", actor, {"from": capacity.WAITLISTED})
             self.db["outbox"].insert(records.promoted_message(enrolment))
         return [self._one("id = ?", [e.id]) for e in lucky]
+
+    def _queue_end(self, program, session):
+        """Arrival order: one past the last queue number the session has used."""
+        return self.db.execute(
+            "SELECT coalesce(max(queue), 0) + 1 FROM enrolments WHERE program = ? AND session = ?", [program, session]
+        ).fetchone()[0]
+
+    def _commit_seed(self, program, session):
+        """The seed is drawn, and its commitment can be published, when the session is first synced, long before `closes`."""
+        seed = lottery.new_seed()
+        self.db.execute(
+            """
+            INSERT INTO lotteries (program, session, seed, commitment, committed_at) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (program, session) DO NOTHING
+            """,
+            [program, session, seed, lottery.commitment(seed), _now()],
+        )
+
+    def _drawn(self, program, session):
+        row = self.db.execute("SELECT drawn_at FROM lotteries WHERE program = ? AND session = ?", [program, session]).fetchone()
+        return bool(row and row[0])
 
     def _set_status(self, enrolment_id, status):
         self.db.execute("UPDATE enrolments SET status = ?, updated_at = ? WHERE id = ?", [status, _now(), enrolment_id])
 
-    def _event(self, enrolment_id, action, actor, detail):
+    def _event(self, program, session, enrolment_id, action, actor, detail):
         self.db.execute(
-            "INSERT INTO events (at, enrolment_id, action, actor, detail) VALUES (?, ?, ?, ?, ?)",
-            [_now(), enrolment_id, action, actor, records.dumps(detail)],
+            "INSERT INTO events (at, program, session, enrolment_id, action, actor, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [_now(), program, session, enrolment_id, action, actor, records.dumps(detail)],
         )
 
     def _unused_code(self):
@@ -225,7 +431,8 @@ class SqliteStorage(Storage):
             f"""
             SELECT e.*, CASE WHEN e.status = 'waitlisted' THEN (
                 SELECT count(*) FROM enrolments w
-                WHERE w.program = e.program AND w.session = e.session AND w.status = 'waitlisted' AND w.id <= e.id
+                WHERE w.program = e.program AND w.session = e.session AND w.status = 'waitlisted'
+                  AND (w.queue < e.queue OR (w.queue = e.queue AND w.id <= e.id))
             ) END AS position
             FROM enrolments e WHERE {where}
             """,
@@ -234,3 +441,7 @@ class SqliteStorage(Storage):
         columns = [d[0] for d in rows.description]
         return [records.enrolment(dict(zip(columns, row))) for row in rows]
 
+
+def _account(row):
+    username, organizer, admin, password_hash, disabled = row
+    return StaffAccount(username, organizer, bool(admin), password_hash, bool(disabled))
