@@ -25,7 +25,9 @@ build: setup
 run: build
 	$(VENV)/bin/gunicorn --workers 1 --threads 8 --bind 127.0.0.1:8000 'forms_app.devserver:site_and_app()'
 
+# PostgreSQL tests start or install a local server first (scripts/ensure-postgres); they skip loudly without one.
 test: setup
+	-@scripts/ensure-postgres
 	$(PY) -m pytest
 
 clean:
