@@ -9,11 +9,15 @@
     python build.py serve [--drafts]      # 本地预览，改了班级文件自动刷新
 """
 import argparse
+import json
 import os
+import re
 import sys
 from pathlib import Path
 
 from programs.loader import load_catalogue, program_files
+from programs.lottery import verify
+from programs.model import SLUG
 from programs.schema import SCHEMA_FILE, schema_text
 from programs.template import program_template
 
@@ -43,10 +47,6 @@ def schema(args):
 
 
 def new(args):
-    import re
-
-    from programs.model import SLUG
-
     if not re.match(SLUG, args.program_id):
         print(f"班级编号“{args.program_id}”无效：只能用小写字母、数字和连字符，如 wangjing-2027-summer", file=sys.stderr)
         return 2
@@ -65,10 +65,6 @@ def new(args):
 
 
 def verify_lottery(args):
-    import json
-
-    from programs.lottery import verify
-
     try:
         record = json.loads(Path(args.file).read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
