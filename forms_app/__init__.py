@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import Flask, jsonify, render_template, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import api, catalogue, cli, db, headers, health, outcomes, parents
+from . import api, catalogue, cli, db, headers, health, outcomes, parents, staff
 from .limits import limiter
 from .secret import instance_secret
 
@@ -51,6 +51,7 @@ def create_app(test_config=None):
     app.register_blueprint(health.bp)
     app.register_blueprint(parents.bp)
     app.register_blueprint(api.bp)
+    staff.init_app(app)
     _register_errors(app)
 
     @app.after_request

@@ -11,6 +11,7 @@ from flask import current_app
 
 from programs.loader import load_catalogue, program_files
 
+from . import lottery
 from .db import get_db
 from .storage import Places
 
@@ -54,6 +55,7 @@ def reload(app, actor):
     catalogue, fingerprint = read(app.config["CLASSES_DIR"])
     with app.app_context():
         promoted = get_db().sync_places(places(catalogue), fingerprint, actor)
+        lottery.publish()
     app.extensions["catalogue"] = {"catalogue": catalogue, "stamp": fingerprint, "checked": time.monotonic()}
     return catalogue, promoted
 

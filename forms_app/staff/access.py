@@ -1,0 +1,33 @@
+"""Which programs a staff account may see: its own organizer's, or all for a district admin.
+
+Every console view reaches a program, session or enrolment through these
+functions, and an out-of-bounds one is a 404, the same answer a wrong guess
+gets, so an id from another organizer reveals nothing.
+"""
+from flask import abort, g
+
+from .. import catalogue
+from ..db import get_db
+
+
+def may_see(account, program):
+    return account.admin or program.organizer == account.organizer
+
+
+def programs():
+    return [program for program in catalogue.current().programs if may_see(g.staff, program)]
+
+
+def session_or_404(program_id, session_id):
+    program, session = catalogue.current().find(program_id, session_id)
+    if program is None or session is None or not may_see(g.staff, program):
+        abort(404)
+    return program, session
+
+
+def enrolment_or_404(program, session, enrolment_id):
+    """Found through the session's own roster, so an id from elsewhere never matches."""
+    found = next((e for e in get_db().roster(program.id, session.id) if e.id == enrolment_id), None)
+    if found is None:
+        abort(404)
+    return found

@@ -1,0 +1,106 @@
+"""`flask --app forms_app staff|lottery|purge ...`: accounts, the draw and retention from a shell."""
+from dataclasses import replace
+from datetime import timedelta
+
+import click
+from flask.cli import AppGroup
+
+from .. import catalogue, lottery
+from ..admission import Refused, now
+from ..db import get_db
+from . import accounts
+
+staff = AppGroup("staff", help="工作人员账号：新建、列出、停用、改密码。")
+draws = AppGroup("lottery", help="摇号。")
+
+
+def _password():
+    while True:
+        password = click.prompt("密码", hide_input=True, confirmation_prompt="再输入一次")
+        problem = accounts.password_problem(password)
+        if problem is None:
+            return password
+        click.echo(problem, err=True)
+
+
+def _existing(username):
+    account = get_db().staff(username)
+    if account is None:
+        raise click.ClickException(f"没有账号“{username}”。")
+    return account
+
+
+@staff.command("add")
+@click.argument("username")
+@click.option("--organizer", help="主办工会，与班级文件中的 organizer 完全一致，如 望京街道总工会")
+@click.option("--admin", is_flag=True, help="区总工会管理员：能看到所有主办工会的班")
+def add(username, organizer, admin):
+    """新建账号（提示输入密码）。"""
+    if get_db().staff(username):
+        raise click.ClickException(f"账号“{username}”已存在；改密码请用 staff passwd。")
+    if not admin and not organizer:
+        raise click.ClickException("请用 --organizer 指定主办工会，或用 --admin 建立管理员账号。")
+    known = {program.organizer for program in catalogue.current().programs}
+    if organizer and organizer not in known:
+        click.echo(f"注意：目前没有主办工会为“{organizer}”的班级文件。", err=True)
+    get_db().save_staff(accounts.new_account(username, _password(), organizer, admin))
+    click.echo(f"已建立账号 {username}（{'管理员，能看到所有班' if admin else organizer}）。")
+
+
+@staff.command("list")
+def list_accounts():
+    """列出所有账号。"""
+    for account in get_db().all_staff():
+        scope = "管理员" if account.admin else account.organizer
+        click.echo(f"{account.username}\t{scope}\t{'已停用' if account.disabled else '正常'}")
+
+
+@staff.command("disable")
+@click.argument("username")
+def disable(username):
+    """停用账号；已登录的会话立即失效。"""
+    account = _existing(username)
+    get_db().save_staff(replace(account, disabled=True))
+    click.echo(f"已停用账号 {username}。")
+
+
+@staff.command("passwd")
+@click.argument("username")
+def passwd(username):
+    """重设密码（也会重新启用已停用的账号）；已登录的会话立即失效。"""
+    account = _existing(username)
+    get_db().save_staff(accounts.with_password(account, _password()))
+    click.echo(f"已为 {username} 设置新密码。")
+
+
+@draws.command("draw")
+@click.argument("program_id")
+@click.argument("session_id")
+def draw(program_id, session_id):
+    """报名截止后对一个班次公开摇号；重复运行不改变结果。"""
+    program, session = catalogue.current().find(program_id, session_id)
+    if program is None:
+        raise click.ClickException(f"没有班次 {program_id} / {session_id}。")
+    try:
+        record, fresh = lottery.draw(program, session, "cli:lottery")
+    except Refused as refused:
+        raise click.ClickException(refused.message) from None
+    click.echo("摇号完成。" if fresh else "这个班次已经摇过号，结果不变。")
+    click.echo(f"种子：{record['seed']}\n承诺值：{record['commitment']}")
+    click.echo(f"中签 {len(record['confirmed'])} 人：{' '.join(record['confirmed'])}")
+    click.echo(f"候补 {len(record['waitlisted'])} 人（按顺序）：{' '.join(record['waitlisted'])}")
+
+
+@click.command("purge")
+@click.option("--ended-before", "days", default=180, show_default=True, help="清除结束超过这么多天的班次")
+def purge(days):
+    """清除已结束班次的个人信息（姓名、手机号、出生日期等），保留人数统计。"""
+    cutoff = now().date() - timedelta(days=days)
+    people = get_db().purge(cutoff, "cli:purge")
+    click.echo(f"已清除 {cutoff.isoformat()} 之前结束的班次中 {people} 人的个人信息；各班次人数统计保留。")
+
+
+def init_app(app):
+    app.cli.add_command(staff)
+    app.cli.add_command(draws)
+    app.cli.add_command(purge)

@@ -1,0 +1,172 @@
+"""The console's pages: programs and counts, a session's roster, one person, and
+the changes staff make, each through the same storage transaction parents use."""
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from wtforms import SelectField
+
+from .. import chinese, lottery
+from ..admission import Refused
+from ..db import get_db
+from ..storage import Duplicate
+from . import access, labels
+from .auth import actor
+
+bp = Blueprint("staff", __name__, url_prefix="/staff", template_folder="templates")
+STATUSES = ("confirmed", "waitlisted", "lottery", "cancelled")
+
+
+class ActionForm(FlaskForm):
+    pass
+
+
+class MoveForm(FlaskForm):
+    session = SelectField("转到班次")
+
+
+@bp.app_template_filter("actor")
+def _actor(value):
+    return labels.actor(value)
+
+
+@bp.app_template_filter("event")
+def _event(value):
+    return labels.event(value)
+
+
+@bp.route("/")
+def dashboard():
+    counts = get_db().status_counts()
+    lots = {(lot.program, lot.session): lot for lot in get_db().lotteries()}
+    return render_template(
+        "staff/dashboard.html", programs=access.programs(), counts=counts, lots=lots, statuses=STATUSES, form=ActionForm()
+    )
+
+
+def _matches(enrolment, words):
+    digits = "".join(ch for ch in words if ch.isdigit())
+    return words in enrolment.name or (len(digits) >= 3 and digits in enrolment.phone) or words.upper() == enrolment.code
+
+
+@bp.route("/sessions/<program_id>/<session_id>")
+def roster(program_id, session_id):
+    program, session = access.session_or_404(program_id, session_id)
+    people = get_db().roster(program.id, session.id)
+    words = request.args.get("q", "").strip()
+    shown = [e for e in people if _matches(e, words)] if words else people
+    tally = {status: sum(1 for e in people if e.status == status) for status in STATUSES}
+    return render_template(
+        "staff/roster.html", program=program, session=session, people=shown, words=words, tally=tally,
+        lot=lottery.find(program.id, session.id), form=ActionForm(),
+    )
+
+
+@bp.route("/sessions/<program_id>/<session_id>/people/<int:enrolment_id>")
+def person(program_id, session_id, enrolment_id):
+    program, session = access.session_or_404(program_id, session_id)
+    enrolment = access.enrolment_or_404(program, session, enrolment_id)
+    get_db().log(program.id, session.id, enrolment.id, "viewed", actor(), {})
+    return render_template(
+        "staff/person.html", program=program, session=session, enrolment=enrolment,
+        events=get_db().audit(program.id, session.id, enrolment.id), form=ActionForm(), move=_move_form(program, session),
+    )
+
+
+def _action_form(_program, _session):
+    return ActionForm()
+
+
+def _move_form(program, session):
+    form = MoveForm()
+    form.session.choices = [(s.id, s.name) for s in program.sessions if s.id != session.id]
+    return form
+
+
+def _back(program, session, enrolment_id):
+    return redirect(url_for("staff.person", program_id=program.id, session_id=session.id, enrolment_id=enrolment_id), 303)
+
+
+def _acted_on(program_id, session_id, enrolment_id, make_form):
+    """(program, session, enrolment, form) for a change, after access and CSRF checks."""
+    program, session = access.session_or_404(program_id, session_id)
+    enrolment = access.enrolment_or_404(program, session, enrolment_id)
+    form = make_form(program, session)
+    if not form.validate_on_submit():
+        abort(400)
+    return program, session, enrolment, form
+
+
+@bp.post("/sessions/<program_id>/<session_id>/people/<int:enrolment_id>/cancel")
+def cancel(program_id, session_id, enrolment_id):
+    program, session, enrolment, _form = _acted_on(program_id, session_id, enrolment_id, _action_form)
+    _cancelled, promoted = get_db().cancel(enrolment.reference, actor())
+    flash(f"已取消 {enrolment.name} 的报名。" + (f"候补补上 {len(promoted)} 人。" if promoted else ""))
+    return _back(program, session, enrolment.id)
+
+
+@bp.post("/sessions/<program_id>/<session_id>/people/<int:enrolment_id>/promote")
+def promote(program_id, session_id, enrolment_id):
+    program, session, enrolment, _form = _acted_on(program_id, session_id, enrolment_id, _action_form)
+    if enrolment.status != "waitlisted":
+        flash("只有候补中的报名可以补上。")
+        return _back(program, session, enrolment.id)
+    after = get_db().promote(enrolment.reference, actor())
+    if after.status == "confirmed":
+        flash(f"{enrolment.name} 已补上，报名成功。")
+    else:
+        flash(f"名额已满，{enrolment.name} 已提到候补第 1 位，有人取消时第一个补上。")
+    return _back(program, session, enrolment.id)
+
+
+@bp.post("/sessions/<program_id>/<session_id>/people/<int:enrolment_id>/move")
+def move(program_id, session_id, enrolment_id):
+    program, session, enrolment, form = _acted_on(program_id, session_id, enrolment_id, _move_form)
+    if enrolment.status == "cancelled":
+        flash("已取消的报名不能转班。")
+        return _back(program, session, enrolment.id)
+    target = program.session(form.session.data)
+    try:
+        moved, _promoted = get_db().move(enrolment.reference, target.id, actor())
+    except Duplicate:
+        flash(f"{enrolment.name} 已经报过{target.name}，不能转过去。")
+        return _back(program, session, enrolment.id)
+    where = f"候补第 {moved.position} 位" if moved.status == "waitlisted" else chinese.status_label(moved.status)
+    flash(f"{enrolment.name} 已转到{target.name}：{where}。")
+    return _back(program, target, enrolment.id)
+
+
+@bp.route("/sessions/<program_id>/<session_id>/audit")
+def audit(program_id, session_id):
+    program, session = access.session_or_404(program_id, session_id)
+    names = {e.id: e.name for e in get_db().roster(program.id, session.id)}
+    return render_template(
+        "staff/audit.html", program=program, session=session, events=get_db().audit(program.id, session.id), names=names
+    )
+
+
+@bp.post("/sessions/<program_id>/<session_id>/draw")
+def draw(program_id, session_id):
+    program, session = access.session_or_404(program_id, session_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        record, fresh = lottery.draw(program, session, actor())
+    except Refused as refused:
+        flash(refused.message)
+    else:
+        flash(
+            f"摇号完成：中签 {len(record['confirmed'])} 人，候补 {len(record['waitlisted'])} 人。"
+            if fresh else "这个班次已经摇过号，结果不变。"
+        )
+    return redirect(url_for("staff.roster", program_id=program.id, session_id=session.id), 303)
+
+
+@bp.route("/sessions/<program_id>/<session_id>/lottery.json")
+def lottery_record(program_id, session_id):
+    program, session = access.session_or_404(program_id, session_id)
+    lot = lottery.find(program.id, session.id)
+    if lot is None:
+        abort(404)
+    response = jsonify(lottery.public_record(lot))
+    response.headers["Content-Disposition"] = f'attachment; filename="lottery-{program.id}-{session.id}.json"'
+    return response
+

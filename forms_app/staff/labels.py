@@ -1,0 +1,44 @@
+"""How audit events and their actors read to staff, in one sentence each."""
+from .. import chinese
+
+ACTORS = {"parent": "家长", "api": "接口"}
+
+
+def actor(name):
+    if not name:
+        return "系统"
+    kind, _, who = name.partition(":")
+    if kind == "staff":
+        return f"工作人员 {who}"
+    if kind == "cli":
+        return f"命令行（{who}）"
+    if kind == "system":
+        return "系统"
+    return ACTORS.get(name, name)
+
+
+def _status(detail, key="status"):
+    return chinese.status_label(detail[key]) if detail.get(key) else ""
+
+
+def event(item):
+    """The event as a sentence: what happened, with the detail that matters."""
+    detail = item.detail
+    sentences = {
+        "enrolled": lambda: f"报名：{_status(detail)}",
+        "cancelled": lambda: f"取消报名（原为{_status(detail, 'from')}）",
+        "promoted": lambda: "候补补上，报名成功",
+        "queued_first": lambda: f"提到候补第 1 位（原为第 {detail.get('from')} 位）",
+        "moved_out": lambda: f"转到班次 {detail.get('to')}",
+        "moved_in": lambda: f"从班次 {detail.get('from')} 转入：{_status(detail)}",
+        "present": lambda: f"{detail.get('day')} 签到：到",
+        "absent": lambda: f"{detail.get('day')} 签到：缺席",
+        "viewed": lambda: "查看个人信息（完整手机号）",
+        "exported": lambda: f"导出名单（{detail.get('format', '').upper()}，{detail.get('people')} 人）",
+        "drawn": lambda: f"摇号结果：{_status(detail)}，顺序第 {detail.get('rank')} 位",
+        "lottery_drawn": lambda: f"公开摇号（{detail.get('entries')} 人参加）",
+        "capacity_changed": lambda: f"名额由 {detail.get('from')} 改为 {detail.get('to')}",
+        "purged": lambda: f"清除个人信息（{detail.get('people')} 人）",
+    }
+    sentence = sentences.get(item.action)
+    return sentence() if sentence else item.action
