@@ -2,12 +2,16 @@
 """Enrolment throughput and latency at gunicorn, beside two floors.
 
     .venv/bin/python benchmarks/enrol_load.py [--clients 50] [--requests 2000] [--workers 4]
+        [--database postgresql://postgres@127.0.0.1:5432/test]
 
 Rows: the storage transaction called directly in one process; a bare
 count-and-insert WSGI app (benchmarks/floor_app.py) at gunicorn; the JSON API;
 the HTML form (GET for the CSRF token, then POST). Each HTTP row prints
 enrolments per second, p50/p99 latency of the enrolling request, the number
 of places overbooked (must be 0) and its speed as a share of the bare app.
+With --database the transaction and app rows run on that PostgreSQL, each in
+a schema of its own that is dropped afterwards; the bare app stays on SQLite
+so both backends are measured against the same floor.
 """
 import argparse
 import http.client
@@ -22,6 +26,8 @@ import tempfile
 import threading
 import time
 import urllib.parse
+import uuid
+from contextlib import closing, contextmanager
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -31,10 +37,10 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import floor_app  # noqa: E402
+import psycopg  # noqa: E402
 import yaml  # noqa: E402
 
-from forms_app.storage import Applicant, Places  # noqa: E402
-from forms_app.storage.sqlite import SqliteStorage  # noqa: E402
+from forms_app.storage import Applicant, Places, open_storage  # noqa: E402
 from programs.model import SHANGHAI  # noqa: E402
 
 PROGRAM, SESSION = "bench", "week-1"
@@ -155,14 +161,35 @@ def floor_enrol(port):
     return one
 
 
+@contextmanager
+def fresh_database(server, scratch, name):
+    """An SQLite file in `scratch`, or with --database an empty schema on that PostgreSQL server."""
+    if server is None:
+        yield str(scratch / f"{name}.sqlite3")
+        return
+    schema = f"bench_{name}_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    try:
+        yield f"{server}{'&' if '?' in server else '?'}options={urllib.parse.quote(f'-c search_path={schema}')}"
+    finally:
+        with psycopg.connect(server, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
 def overbooked(database, capacity):
-    with sqlite3.connect(database) as conn:
-        (confirmed,) = conn.execute("SELECT count(*) FROM enrolments WHERE status = 'confirmed'").fetchone()
+    sql = "SELECT count(*) FROM enrolments WHERE status = 'confirmed'"
+    if database.startswith("postgresql://"):
+        with psycopg.connect(database) as conn:
+            (confirmed,) = conn.execute(sql).fetchone()
+    else:
+        with closing(sqlite3.connect(database)) as conn:
+            (confirmed,) = conn.execute(sql).fetchone()
     return max(0, confirmed - capacity)
 
 
 def direct(database, total, capacity):
-    storage = SqliteStorage(database)
+    storage = open_storage(database)
     storage.create_schema()
     storage.sync_places([Places(PROGRAM, SESSION, capacity, "first_come")], "bench", "bench")
     began = time.perf_counter()
@@ -181,15 +208,17 @@ def main(argv=None):
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--database", help="a postgresql:// server to measure instead of SQLite files")
     args = parser.parse_args(argv)
     capacity = args.requests // 2
     rows = []
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
-        seconds = direct(scratch / "direct.sqlite3", args.requests, capacity)
-        rows.append(("直接调用事务（单进程）", args.requests / seconds, None, None, overbooked(scratch / "direct.sqlite3", capacity)))
+        with fresh_database(args.database, scratch, "direct") as database:
+            seconds = direct(database, args.requests, capacity)
+            rows.append(("直接调用事务（单进程）", args.requests / seconds, None, None, overbooked(database, capacity)))
 
-        floor_db = scratch / "floor.sqlite3"
+        floor_db = str(scratch / "floor.sqlite3")
         floor_app.create(floor_db)
         server = Gunicorn("floor_app:app", {"FLOOR_DATABASE": str(floor_db), "FLOOR_CAPACITY": str(capacity),
                                             "PYTHONPATH": str(ROOT / "benchmarks")}, args.workers, args.port)
@@ -204,18 +233,19 @@ def main(argv=None):
         for label, surface in (("JSON API", json_enrol), ("HTML 表单（GET+POST）", form_enrol)):
             folder = scratch / label.split()[0]
             write_classes(folder / "classes", capacity)
-            database = folder / "forms.sqlite3"
-            env = {"FORMS_APP_DATABASE": str(database), "FORMS_APP_CLASSES_DIR": str(folder / "classes"),
-                   "FORMS_APP_SECRET_KEY": "benchmark", "FORMS_APP_RATELIMIT_ENABLED": "false"}
-            server = Gunicorn("forms_app:create_app()", env, args.workers, args.port)
-            try:
-                seconds, latencies = drive(args.clients, args.requests, surface(args.port))
-            finally:
-                server.stop()
-            rows.append((label, args.requests / seconds, percentile(latencies, 0.5), percentile(latencies, 0.99),
-                         overbooked(database, capacity)))
+            with fresh_database(args.database, folder, "forms") as database:
+                env = {"FORMS_APP_DATABASE": database, "FORMS_APP_CLASSES_DIR": str(folder / "classes"),
+                       "FORMS_APP_SECRET_KEY": "benchmark", "FORMS_APP_RATELIMIT_ENABLED": "false"}
+                server = Gunicorn("forms_app:create_app()", env, args.workers, args.port)
+                try:
+                    seconds, latencies = drive(args.clients, args.requests, surface(args.port))
+                finally:
+                    server.stop()
+                rows.append((label, args.requests / seconds, percentile(latencies, 0.5), percentile(latencies, 0.99),
+                             overbooked(database, capacity)))
 
-    print(f"{args.requests} 次报名，{args.clients} 个并发客户端，gunicorn {args.workers} 个 worker，名额 {capacity}")
+    backend = "PostgreSQL" if args.database else "SQLite"
+    print(f"{backend}：{args.requests} 次报名，{args.clients} 个并发客户端，gunicorn {args.workers} 个 worker，名额 {capacity}")
     print(f"| 场景 | 报名/秒 | p50 (ms) | p99 (ms) | 超额 | 相对下限 |")
     print("|---|---:|---:|---:|---:|---:|")
     for label, rate, p50, p99, over in rows:
