@@ -459,14 +459,7 @@ class PostgresStorage(Storage):
 
     def _many(self, conn, where, params):
         rows = conn.execute(
-            f"""
-            SELECT e.*, CASE WHEN e.status = 'waitlisted' THEN (
-                SELECT count(*) FROM enrolments w
-                WHERE w.program = e.program AND w.session = e.session AND w.status = 'waitlisted'
-                  AND (w.queue < e.queue OR (w.queue = e.queue AND w.id <= e.id))
-            ) END AS position
-            FROM enrolments e WHERE {where}
-            """,
+            records.WITH_POSITION + where,
             params,
         ).fetchall()
         return [records.enrolment(row) for row in rows]

@@ -16,6 +16,16 @@ from ..references import new_reference
 
 PURGED = "已清除"
 
+# Enrolments with their place in line, computed by the query so every backend counts it the same way;
+# append the WHERE condition (and ORDER BY / LIMIT).
+WITH_POSITION = """
+    SELECT e.*, CASE WHEN e.status = 'waitlisted' THEN (
+        SELECT count(*) FROM enrolments w
+        WHERE w.program = e.program AND w.session = e.session AND w.status = 'waitlisted'
+          AND (w.queue < e.queue OR (w.queue = e.queue AND w.id <= e.id))
+    ) END AS position
+    FROM enrolments e WHERE """
+
 
 def now():
     return datetime.now(SHANGHAI).isoformat(timespec="milliseconds")

@@ -428,14 +428,7 @@ class SqliteStorage(Storage):
 
     def _many(self, where, params):
         rows = self.db.execute(
-            f"""
-            SELECT e.*, CASE WHEN e.status = 'waitlisted' THEN (
-                SELECT count(*) FROM enrolments w
-                WHERE w.program = e.program AND w.session = e.session AND w.status = 'waitlisted'
-                  AND (w.queue < e.queue OR (w.queue = e.queue AND w.id <= e.id))
-            ) END AS position
-            FROM enrolments e WHERE {where}
-            """,
+            records.WITH_POSITION + where,
             params,
         )
         columns = [d[0] for d in rows.description]
