@@ -3,7 +3,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 import click
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from .. import catalogue, lottery
 from ..admission import Refused, now
@@ -92,6 +92,7 @@ def draw(program_id, session_id):
 
 
 @click.command("purge")
+@with_appcontext
 @click.option("--ended-before", "days", default=180, show_default=True, help="清除结束超过这么多天的班次")
 def purge(days):
     """清除已结束班次的个人信息（姓名、手机号、出生日期等），保留人数统计。"""

@@ -1,0 +1,139 @@
+"""The 摇号: committed before registration closes, drawn once after it, reproducible
+from the published record alone, never past capacity, waitlist in drawn order."""
+import json
+import sqlite3
+import subprocess
+import sys
+from datetime import datetime, timedelta
+
+import pytest
+
+from forms_app import lottery
+from forms_app.db import get_db
+from programs import lottery as rules
+from programs.model import SHANGHAI
+from tests.app.helpers import ROOT
+from tests.staff.conftest import enrol, token
+
+ROSTER = "/staff/sessions/wangjing-winter/week-1"
+FAMILIES = [["甲"], ["乙", "乙弟"], ["丙"], ["丁"], ["戊", "戊妹", "戊弟"], ["己"], ["庚"]]
+
+
+def lottery_program(classes, closed=True, capacity=3):
+    now = datetime.now(SHANGHAI)
+    closes = now - timedelta(hours=1) if closed else now + timedelta(days=3)
+    data = classes.write("wangjing-winter", mode="lottery", capacity=capacity, opens=now - timedelta(days=5), closes=closes)
+    text = data.read_text(encoding="utf-8").replace("mode: lottery", "mode: lottery\n  siblings_together: true")
+    data.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture
+def drawn_app(classes, app):
+    lottery_program(classes)
+    app.test_cli_runner().invoke(args=["reload"])
+    for number, family in enumerate(FAMILIES):
+        for name in family:
+            enrol(app, name, phone=f"139123400{number:02d}", submission=f"family-{number:02d}-submission")
+    return app
+
+
+def statuses(app):
+    with app.app_context():
+        return {e.code: (e.status, e.position) for e in get_db().roster("wangjing-winter", "week-1")}
+
+
+def draw(app):
+    return app.test_cli_runner().invoke(args=["lottery", "draw", "wangjing-winter", "week-1"])
+
+
+def test_the_commitment_is_published_before_closes_and_the_draw_waits_for_it(classes, app, wangjing, published):
+    lottery_program(classes, closed=False)
+    app.test_cli_runner().invoke(args=["reload"])
+    enrol(app, "甲")
+    record = json.loads((published / "wangjing-winter" / "week-1.json").read_text(encoding="utf-8"))
+    assert set(record) == {"algorithm", "program", "session", "commitment", "committed_at"}
+    assert record["commitment"] in wangjing.get(ROSTER).get_data(as_text=True)
+
+    refused = draw(app)
+    assert refused.exit_code == 1 and "报名还没有截止" in refused.output
+    page = wangjing.post(ROSTER + "/draw", data={"csrf_token": token(wangjing)}, follow_redirects=True)
+    assert "报名还没有截止" in page.get_data(as_text=True)
+    assert {status for status, _ in statuses(app).values()} == {"lottery"}
+
+
+def test_winners_are_confirmed_up_to_capacity_and_the_rest_wait_in_drawn_order(drawn_app, published):
+    result = draw(drawn_app)
+    assert result.exit_code == 0, result.output
+    record = json.loads((published / "wangjing-winter" / "week-1.json").read_text(encoding="utf-8"))
+    assert sorted(map(len, record["entries"])) == [1, 1, 1, 1, 1, 2, 3]
+    assert len(record["confirmed"]) <= 3 and len(record["confirmed"]) + len(record["waitlisted"]) == 10
+    now = statuses(drawn_app)
+    assert all(now[code][0] == "confirmed" for code in record["confirmed"])
+    assert [now[code] for code in record["waitlisted"]] == [("waitlisted", n) for n in range(1, len(record["waitlisted"]) + 1)]
+
+
+def test_anyone_can_recompute_the_result_from_the_published_file(drawn_app, published):
+    draw(drawn_app)
+    path = published / "wangjing-winter" / "week-1.json"
+    record = json.loads(path.read_text(encoding="utf-8"))
+    again = rules.publication("wangjing-winter", "week-1", record["capacity"], record["seed"], record["entries"])
+    assert (again["confirmed"], again["waitlisted"]) == (record["confirmed"], record["waitlisted"])
+    checked = subprocess.run([sys.executable, "build.py", "verify-lottery", str(path)], cwd=ROOT, capture_output=True, text=True)
+    assert checked.returncode == 0 and "验证通过" in checked.stdout
+
+
+def test_the_same_entries_and_seed_give_the_same_result(drawn_app, make_app, database, tmp_path):
+    twin = tmp_path / "twin.sqlite3"
+    with sqlite3.connect(database) as source, sqlite3.connect(twin) as target:
+        source.backup(target)
+    draw(drawn_app)
+    other = make_app(DATABASE=str(twin))
+    draw(other)
+    with drawn_app.app_context():
+        first = lottery.find("wangjing-winter", "week-1").publication
+    with other.app_context():
+        second = lottery.find("wangjing-winter", "week-1").publication
+    assert first == second and statuses(drawn_app) == statuses(other)
+
+
+def test_running_the_draw_again_changes_nothing(drawn_app, wangjing):
+    draw(drawn_app)
+    before = statuses(drawn_app)
+    with drawn_app.app_context():
+        events = len(get_db().audit("wangjing-winter", "week-1"))
+    again = draw(drawn_app)
+    assert again.exit_code == 0 and "已经摇过号，结果不变" in again.output
+    page = wangjing.post(ROSTER + "/draw", data={"csrf_token": token(wangjing)}, follow_redirects=True)
+    assert "已经摇过号" in page.get_data(as_text=True)
+    assert statuses(drawn_app) == before
+    with drawn_app.app_context():
+        assert len(get_db().audit("wangjing-winter", "week-1")) == events
+
+
+def test_a_cancellation_after_the_draw_promotes_in_drawn_order(drawn_app, wangjing):
+    draw(drawn_app)
+    with drawn_app.app_context():
+        record = lottery.find("wangjing-winter", "week-1").publication
+        winner = next(e for e in get_db().roster("wangjing-winter", "week-1") if e.code == record["confirmed"][0])
+        get_db().cancel(winner.reference, "parent")
+        now = {e.code: e.status for e in get_db().roster("wangjing-winter", "week-1")}
+    first_waiting = record["waitlisted"][0]
+    assert now[first_waiting] == "confirmed"
+    assert [now[code] for code in record["waitlisted"][1:]] == ["waitlisted"] * (len(record["waitlisted"]) - 1)
+    page = wangjing.get(ROSTER).get_data(as_text=True)
+    assert record["seed"] in page and "下载公示数据" in page
+
+
+@pytest.mark.parametrize("capacity", [1, 2, 4, 6, 20])
+def test_winners_never_exceed_capacity(classes, make_app, capacity):
+    lottery_program(classes, capacity=capacity)
+    app = make_app()
+    for number, family in enumerate(FAMILIES):
+        for name in family:
+            enrol(app, name, phone=f"139123400{number:02d}", submission=f"family-{number:02d}-submission")
+    draw(app)
+    with app.app_context():
+        confirmed = get_db().counts()[("wangjing-winter", "week-1")].confirmed
+    assert confirmed <= capacity
+    if capacity >= 10:
+        assert confirmed == 10

@@ -1,0 +1,133 @@
+"""The roster: masked phones until one person is opened, search, and every change
+going through the parents' own transaction, logged in the audit trail."""
+import csv
+import io
+from datetime import timedelta
+
+import openpyxl
+
+from forms_app.db import get_db
+from tests.app.helpers import START, program_data
+from tests.staff.conftest import enrol, token
+
+ROSTER = "/staff/sessions/wangjing-winter/week-1"
+
+
+def person(enrolment):
+    return f"/staff/sessions/{enrolment.program}/{enrolment.session}/people/{enrolment.id}"
+
+
+def status(app, enrolment):
+    with app.app_context():
+        found = get_db().get(enrolment.reference)
+        return found.status, found.session, found.position
+
+
+def actions(app, session="week-1"):
+    with app.app_context():
+        return [(e.action, e.actor) for e in get_db().audit("wangjing-winter", session)]
+
+
+def test_roster_masks_phones_and_opening_one_person_shows_and_logs_it(app, wangjing):
+    child = enrol(app, "王小明", phone="13912340001")
+    page = wangjing.get(ROSTER).get_data(as_text=True)
+    assert "139****0001" in page and "13912340001" not in page
+    opened = wangjing.get(person(child)).get_data(as_text=True)
+    assert "13912340001" in opened
+    assert ("viewed", "staff:wj") in actions(app)
+
+
+def test_search_by_name_phone_or_code(app, wangjing):
+    ming = enrol(app, "王小明", phone="13912340001")
+    enrol(app, "李小红", phone="13800005678")
+    assert "李小红" not in wangjing.get(ROSTER, query_string={"q": "小明"}).get_data(as_text=True)
+    found = wangjing.get(ROSTER, query_string={"q": "5678"}).get_data(as_text=True)
+    assert "李小红" in found and "王小明" not in found
+    assert "王小明" in wangjing.get(ROSTER, query_string={"q": ming.code.lower()}).get_data(as_text=True)
+    assert "没有找到" in wangjing.get(ROSTER, query_string={"q": "赵"}).get_data(as_text=True)
+
+
+def test_staff_cancel_promotes_the_next_in_line_like_a_parents_cancel(app, wangjing):
+    first, _second, waiting = (enrol(app, name, phone=f"1391234000{n}") for n, name in enumerate(["甲", "乙", "丙"], 1))
+    assert status(app, waiting) == ("waitlisted", "week-1", 1)
+    response = wangjing.post(person(first) + "/cancel", data={"csrf_token": token(wangjing)})
+    assert response.status_code == 303
+    assert status(app, first)[0] == "cancelled" and status(app, waiting)[0] == "confirmed"
+    assert ("cancelled", "staff:wj") in actions(app) and ("promoted", "staff:wj") in actions(app)
+
+
+def test_changes_need_the_csrf_token(app, wangjing):
+    child = enrol(app, "王小明")
+    assert wangjing.post(person(child) + "/cancel").status_code == 400
+    assert status(app, child)[0] == "confirmed"
+
+
+def test_promoting_by_hand_never_exceeds_capacity(app, wangjing):
+    enrol(app, "甲", phone="13912340001")
+    enrol(app, "乙", phone="13912340002")
+    early, late = enrol(app, "丙", phone="13912340003"), enrol(app, "丁", phone="13912340004")
+    page = wangjing.post(person(late) + "/promote", data={"csrf_token": token(wangjing)}, follow_redirects=True)
+    assert "名额已满" in page.get_data(as_text=True)
+    assert status(app, late) == ("waitlisted", "week-1", 1) and status(app, early) == ("waitlisted", "week-1", 2)
+    with app.app_context():
+        assert get_db().counts()[("wangjing-winter", "week-1")].confirmed == 2
+
+
+def two_sessions(classes, capacity=2):
+    data = program_data()
+    second = {**data["sessions"][0], "id": "week-2", "name": "第二期", "capacity": capacity,
+              "start": (START + timedelta(days=7)).isoformat(), "end": (START + timedelta(days=11)).isoformat()}
+    classes.write("wangjing-winter", sessions=[data["sessions"][0], second])
+
+
+def test_moving_to_another_session_obeys_its_places_and_frees_this_one(app, classes, wangjing):
+    two_sessions(classes, capacity=1)
+    app.test_cli_runner().invoke(args=["reload"])
+    moving, _staying, waiting = (enrol(app, n, phone=f"1391234000{i}") for i, n in enumerate(["甲", "乙", "丙"], 1))
+    taken = enrol(app, "戊", session="week-2", phone="13912340005")
+    response = wangjing.post(person(moving) + "/move", data={"csrf_token": token(wangjing), "session": "week-2"})
+    assert response.location.endswith(f"/staff/sessions/wangjing-winter/week-2/people/{moving.id}")
+    assert status(app, moving) == ("waitlisted", "week-2", 1)
+    assert status(app, waiting)[0] == "confirmed" and status(app, taken)[0] == "confirmed"
+    assert ("moved_in", "staff:wj") in actions(app, "week-2") and ("moved_out", "staff:wj") in actions(app)
+
+
+def test_moving_someone_already_enrolled_there_is_refused(app, classes, wangjing):
+    two_sessions(classes)
+    app.test_cli_runner().invoke(args=["reload"])
+    child = enrol(app, "王小明")
+    enrol(app, "王小明", session="week-2", submission="again")
+    page = wangjing.post(person(child) + "/move", data={"csrf_token": token(wangjing), "session": "week-2"},
+                         follow_redirects=True).get_data(as_text=True)
+    assert "已经报过第二期" in page and status(app, child)[1] == "week-1"
+
+
+def test_csv_export_has_a_bom_chinese_headers_full_rows_and_is_logged(app, wangjing):
+    enrol(app, "王小明")
+    enrol(app, "=HYPERLINK(1)", phone="13912340002")
+    response = wangjing.get(ROSTER + "/export.csv")
+    assert response.headers["Content-Type"].startswith("text/csv")
+    body = response.get_data()
+    assert body.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert rows[0][:7] == ["查询码", "姓名", "出生日期", "监护人", "手机号", "工作单位", "状态"] and rows[0][-2:] == ["是否需要午餐", "年级"]
+    assert rows[1][1] == "王小明" and rows[1][4] == "13912340001" and rows[1][6] == "报名成功" and rows[1][-2] == "是"
+    assert rows[2][1] == "'=HYPERLINK(1)"
+    assert ("exported", "staff:wj") in actions(app)
+
+
+def test_xlsx_export_opens_in_openpyxl(app, wangjing):
+    enrol(app, "王小明")
+    response = wangjing.get(ROSTER + "/export.xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.get_data())).active
+    assert sheet.title == "第一期"
+    assert [c.value for c in sheet[1]][:2] == ["查询码", "姓名"] and sheet["B2"].value == "王小明"
+
+
+def test_the_audit_page_shows_who_did_what_and_cannot_be_changed(app, wangjing):
+    child = enrol(app, "王小明")
+    wangjing.post(person(child) + "/cancel", data={"csrf_token": token(wangjing)})
+    page = wangjing.get(ROSTER + "/audit").get_data(as_text=True)
+    assert "家长" in page and "报名：报名成功" in page and "工作人员 wj" in page and "取消报名（原为报名成功）" in page
+    assert "<form" not in page.split("操作记录（不可修改）")[1]
+    assert wangjing.post(ROSTER + "/audit").status_code == 405
