@@ -19,6 +19,13 @@ _Loader.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
+
+class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """libyaml parses about ten times faster; same resolvers, so the same nodes."""
+
+
+_FastLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+
 _SYNTAX = [
     (r"found character '\\t'", "用了制表符（Tab）缩进：YAML 只能用空格缩进"),
     (r"mapping values are not allowed", "这里不能出现冒号：检查上一行的缩进，或给含冒号的文字加引号"),
@@ -64,7 +71,7 @@ def read_yaml(text):
     """
     problems = _tab_lines(text)
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = _compose(text)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1
@@ -88,6 +95,14 @@ def read_yaml(text):
     except (yaml.YAMLError, ValueError, TypeError) as error:
         raise SourceProblem([(1, f"YAML 格式错误（{error}）")]) from None
     return data, lines
+
+
+def _compose(text):
+    """libyaml for the files that parse; the pure-Python parser for the wording and line of a syntax error."""
+    try:
+        return yaml.compose(text, Loader=_FastLoader)
+    except yaml.YAMLError:
+        return yaml.compose(text, Loader=_Loader)
 
 
 def _walk(node, path, lines, duplicates):
