@@ -5,7 +5,7 @@
     python build.py new ID --district FOLDER
     python build.py schema           # 重新生成 classes/program.schema.json
     python build.py verify-lottery FILE   # 核对公示的摇号结果
-    python build.py build [--out DIR]     # 检查通过后生成网站（默认 site/）
+    python build.py build [--out DIR] [--published DIR]   # 检查通过后生成网站（默认 site/，摇号公示取自 published/）
     python build.py serve [--drafts]      # 本地预览，改了班级文件自动刷新
 """
 import argparse
@@ -88,7 +88,7 @@ def build(args):
         return 1
     from catalogue.site import build_site
 
-    out = build_site(catalogue, out=args.out)
+    out = build_site(catalogue, out=args.out, published=args.published)
     print(f"网站已生成到 {out}/")
     return 0
 
@@ -116,6 +116,7 @@ def parser():
     sub.add_argument("--district", required=True, help="所在目录，如 beijing-chaoyang")
     sub = command("build", build, "检查通过后生成目录网站")
     sub.add_argument("--out", default="site", help="网站输出目录（默认 site/）")
+    sub.add_argument("--published", default="published", help="报名系统写出的公示数据目录，摇号结果显示在班级页上（默认 published/）")
     sub = command("serve", serve, "本地预览网站，修改班级文件后自动刷新")
     sub.add_argument("--drafts", action="store_true", help="同时显示草稿（status: draft）")
     sub.add_argument("--dev-addr", default="127.0.0.1:8000", help="预览地址（默认 127.0.0.1:8000）")

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from programs.phones import tel_uri
 
-from . import views
+from . import lottery, views
 from .calendar import session_calendar
 from .qr import qr_svg
 from .reference import reference_page
@@ -51,8 +51,10 @@ def _environment():
 
 
 class Pages:
-    def __init__(self, settings):
+    def __init__(self, settings, lotteries=None):
+        """`lotteries` is what catalogue.lottery.read_published returns: published draw records by program."""
         self.settings = settings
+        self.lotteries = lotteries or {}
         self.env = _environment()
 
     def shown(self, programs):
@@ -77,6 +79,10 @@ class Pages:
         files[f"{folder}/qr.svg"] = qr
         for session in program.sessions:
             files[f"{folder}/{session.id}.ics"] = session_calendar(program, session, url)
+        published = self.lotteries.get(program.id, {})
+        draws = [(session, published[session.id]) for session in program.sessions if session.id in published]
+        for session, record in draws:
+            files[f"{folder}/{lottery.download_name(session)}"] = lottery.as_file(record)
         context = {
             "p": program,
             "today": self.settings.today,
@@ -90,6 +96,7 @@ class Pages:
             "map_url": program.location.map_url or "https://uri.amap.com/search?keyword=" + quote(program.location.address),
             "tel": tel_uri(program.contact.phone),
             "qr": qr,
+            "draws": [(session, record, lottery.download_name(session)) for session, record in draws],
         }
         files[f"{folder}/index.md"] = self.render("program.md.j2", context)
         files[f"{folder}/poster.html"] = self.render("poster.html.j2", context)

@@ -11,6 +11,7 @@ import jieba
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
+from .lottery import read_published
 from .output import sync
 from .pages import Pages, Settings
 from .views import today_in_china
@@ -60,10 +61,13 @@ def all_files(pages, programs):
     return files
 
 
-def build_site(catalogue, out=None, docs_dir=None, config_file=CONFIG_FILE, today=None):
-    """Render every page of a validated catalogue into docs_dir, then run a clean MkDocs build into out."""
+def build_site(catalogue, out=None, docs_dir=None, config_file=CONFIG_FILE, today=None, published=None):
+    """Render every page of a validated catalogue into docs_dir, then run a clean MkDocs build into out.
+
+    `published` is the enrolment app's publish folder; its lottery records appear on program pages."""
     config = mkdocs_config(config_file, site_dir=out, docs_dir=docs_dir)
-    sync(config.docs_dir, all_files(Pages(settings_for(config, today)), catalogue.programs))
+    lotteries = read_published(published) if published else {}
+    sync(config.docs_dir, all_files(Pages(settings_for(config, today), lotteries), catalogue.programs))
     config.plugins.on_startup(command="build", dirty=False)
     try:
         mkdocs_build(config)

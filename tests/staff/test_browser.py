@@ -1,0 +1,54 @@
+"""Real headless Chromium at phone size against gunicorn: log in, check a child in, download the Excel roster."""
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tests.staff.conftest import PASSWORD, enrol
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture
+def phone():
+    playwright = pytest.importorskip("playwright.sync_api")
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("Debian chromium is not installed")
+    with playwright.sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN", accept_downloads=True)
+        yield context.new_page()
+        browser.close()
+
+
+def test_staff_log_in_check_a_child_in_and_download_the_roster(app, serve, phone, tmp_path):
+    child = enrol(app, "王小明")
+    server = serve()
+    phone.goto(server.url + "/staff/")
+    assert phone.url.endswith("/staff/login")
+    phone.fill("#username", "wj")
+    phone.fill("#password", PASSWORD)
+    phone.click("button[type=submit]")
+    phone.wait_for_url("**/staff/")
+    phone.click("text=第一期")
+    phone.click("text=签到")
+    phone.locator(".days a").first.click()
+
+    row = phone.locator(f"#e{child.id}")
+    assert "未签到" in row.inner_text()
+    row.locator("button.present").click()
+    phone.wait_for_load_state()
+    assert "已到" in phone.locator(f"#e{child.id}").inner_text()
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+    phone.goto(server.url + "/staff/sessions/wangjing-winter/week-1")
+    with phone.expect_download() as download:
+        phone.click("text=导出 Excel")
+    saved = tmp_path / "roster.xlsx"
+    download.value.save_as(saved)
+    sheet = openpyxl.load_workbook(saved).active
+    assert [cell.value for cell in sheet[1]][:5] == ["查询码", "姓名", "出生日期", "监护人", "手机号"]
+    assert (sheet["A2"].value, sheet["B2"].value, sheet["E2"].value, sheet["G2"].value) == (
+        child.code, "王小明", "13912340001", "报名成功",
+    )
