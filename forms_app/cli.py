@@ -1,4 +1,4 @@
-"""`flask --app forms_app ...` commands; staff, lottery, purge and backup slot in here later."""
+"""`flask --app forms_app ...` commands for operators: reload, migrate, backup."""
 import click
 
 from . import catalogue
@@ -26,5 +26,8 @@ def init_app(app):
     @click.argument("path", type=click.Path(dir_okay=False, writable=True))
     def backup_command(path):
         """在报名照常进行的同时，把数据库完整备份到 PATH。"""
-        get_db().backup(path)
+        try:
+            get_db().backup(path)
+        except NotImplementedError as other_tool:
+            raise click.ClickException(str(other_tool)) from None
         click.echo(f"已备份到 {path}。恢复时停止服务，用它替换数据库文件（并删除旁边的 -wal、-shm 文件）后再启动。")
