@@ -7,7 +7,7 @@ console.py, attendance.py and exports.py, shell commands in cli.py.
 from flask import request
 from flask.sessions import SecureCookieSessionInterface
 
-from . import attendance, auth, cli, console, exports
+from . import attendance, auth, cli, console, exports, labels
 
 
 class SessionInterface(SecureCookieSessionInterface):
@@ -25,4 +25,6 @@ def init_app(app):
     app.before_request(auth.guard)
     for blueprint in (auth.bp, console.bp, attendance.bp, exports.bp):
         app.register_blueprint(blueprint)
+    app.add_template_filter(labels.actor, "actor")
+    app.add_template_filter(labels.event, "event")
     cli.init_app(app)

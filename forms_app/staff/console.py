@@ -8,7 +8,7 @@ from .. import chinese, lottery
 from ..admission import Refused
 from ..db import get_db
 from ..storage import Duplicate
-from . import access, labels
+from . import access
 from .auth import actor
 
 bp = Blueprint("staff", __name__, url_prefix="/staff", template_folder="templates")
@@ -21,16 +21,6 @@ class ActionForm(FlaskForm):
 
 class MoveForm(FlaskForm):
     session = SelectField("转到班次")
-
-
-@bp.app_template_filter("actor")
-def _actor(value):
-    return labels.actor(value)
-
-
-@bp.app_template_filter("event")
-def _event(value):
-    return labels.event(value)
 
 
 @bp.route("/")

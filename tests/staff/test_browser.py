@@ -1,25 +1,16 @@
 """Real headless Chromium at phone size against gunicorn: log in, check a child in, download the Excel roster."""
-from pathlib import Path
-
 import openpyxl
 import pytest
 
+from tests.site.conftest import browser  # noqa: F401  (the site tests' Debian Chromium, reused)
 from tests.staff.conftest import PASSWORD, enrol
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 @pytest.fixture
-def phone():
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not Path("/usr/bin/chromium").exists():
-        pytest.skip("Debian chromium is not installed")
-    with playwright.sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN", accept_downloads=True)
-        yield context.new_page()
-        browser.close()
+def phone(browser):  # noqa: F811
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN", accept_downloads=True)
+    yield context.new_page()
+    context.close()
 
 
 def test_staff_log_in_check_a_child_in_and_download_the_roster(app, serve, phone, tmp_path):
