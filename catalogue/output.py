@@ -3,29 +3,65 @@
 MkDocs' dirty rebuild and its live-reload watcher go by modification times,
 so an unchanged page must keep its old file for `serve` to stay fast.
 """
+import os
 from pathlib import Path
+
+
+def _bytes(content):
+    return content.encode("utf-8") if isinstance(content, str) else content
 
 
 def sync(folder, files):
     folder = Path(folder)
+    existing = _files_under(folder)
     written = 0
     for relative, content in files.items():
-        data = content.encode("utf-8") if isinstance(content, str) else content
+        data = _bytes(content)
         target = folder / relative
-        if target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data:
+        if relative in existing and target.stat().st_size == len(data) and target.read_bytes() == data:
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         written += 1
-    _remove_stale(folder, {folder / relative for relative in files})
+    _remove_stale(folder, existing - set(files))
     return written
 
 
-def _remove_stale(folder, keep):
-    if not folder.is_dir():
-        return
-    for path in sorted(folder.rglob("*"), reverse=True):
-        if path.is_file() and path not in keep:
-            path.unlink()
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
+def write(folder, files):
+    """Write every file into a folder known to be empty; the number written."""
+    folder = Path(folder)
+    made = set()
+    for relative, content in files.items():
+        target = folder / relative
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        target.write_bytes(_bytes(content))
+    return len(files)
+
+
+def move_into(source, target):
+    """Move every file under source to the same place under target, replacing what is there."""
+    source, target = Path(source), Path(target)
+    for relative in sorted(_files_under(source)):
+        destination = target / relative
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(source / relative, destination)
+
+
+def _files_under(folder):
+    """Every file below folder, as POSIX paths relative to it."""
+    found = set()
+    for top, _, names in os.walk(folder):
+        prefix = os.path.relpath(top, folder).replace(os.sep, "/")
+        prefix = "" if prefix == "." else prefix + "/"
+        found.update(prefix + name for name in names)
+    return found
+
+
+def _remove_stale(folder, stale):
+    for relative in stale:
+        (folder / relative).unlink()
+    for top, _, _ in sorted(os.walk(folder), reverse=True):
+        if top != str(folder) and not os.listdir(top):
+            os.rmdir(top)

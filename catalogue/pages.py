@@ -68,39 +68,47 @@ class Pages:
         return f"{self.settings.site_url}classes/{program.id}/"
 
     def files_for(self, program):
-        return self.program_files(program) if self.shown([program]) else {}
+        """All of one program's files, for the docs folder `serve` hands to MkDocs."""
+        return {**self.page_files(program), **self.asset_files(program)} if self.shown([program]) else {}
 
-    def program_files(self, program):
+    def page_files(self, program):
+        """The program's Markdown page: the only file of its own that MkDocs has to process."""
+        return {f"classes/{program.id}/index.md": self.render("program.md.j2", self._context(program))}
+
+    def asset_files(self, program):
+        """What the page links to and MkDocs would only copy: images, QR code, .ics, lottery
+        downloads and the standalone A4 poster (plain Jinja2, no theme)."""
         folder = f"classes/{program.id}"
-        images = {f"image-{n}{Path(name).suffix.lower()}": name for n, name in enumerate(program.images, 1)}
-        files = {f"{folder}/{target}": (Path(program.source).parent / name).read_bytes() for target, name in images.items()}
-        url = self.page_url(program)
-        qr = qr_svg(url)
-        files[f"{folder}/qr.svg"] = qr
+        context = self._context(program)
+        files = {f"{folder}/{target}": (Path(program.source).parent / name).read_bytes() for target, name in context["image_sources"].items()}
+        context["qr"] = files[f"{folder}/qr.svg"] = qr_svg(context["url"])
         for session in program.sessions:
-            files[f"{folder}/{session.id}.ics"] = session_calendar(program, session, url)
+            files[f"{folder}/{session.id}.ics"] = session_calendar(program, session, context["url"])
+        for session, record, name in context["draws"]:
+            files[f"{folder}/{name}"] = lottery.as_file(record)
+        files[f"{folder}/poster.html"] = self.render("poster.html.j2", context)
+        return files
+
+    def _context(self, program):
+        images = {f"image-{n}{Path(name).suffix.lower()}": name for n, name in enumerate(program.images, 1)}
+        url = self.page_url(program)
         published = self.lotteries.get(program.id, {})
-        draws = [(session, published[session.id]) for session in program.sessions if session.id in published]
-        for session, record in draws:
-            files[f"{folder}/{lottery.download_name(session)}"] = lottery.as_file(record)
-        context = {
+        return {
             "p": program,
+            "url": url,
             "today": self.settings.today,
             "ended": self.ended(program),
             "audience": views.AUDIENCES[program.audience],
             "mode": views.MODES[program.registration.mode],
             "mode_rule": views.MODE_RULES[program.registration.mode],
             "enrol_base": self.settings.enrol_base.rstrip("/"),
+            "image_sources": images,
             "images": list(images),
             "image_url": url + next(iter(images)) if images else self.settings.site_url + SHARE_IMAGE,
             "map_url": program.location.map_url or "https://uri.amap.com/search?keyword=" + quote(program.location.address),
             "tel": tel_uri(program.contact.phone),
-            "qr": qr,
-            "draws": [(session, record, lottery.download_name(session)) for session, record in draws],
+            "draws": [(s, published[s.id], lottery.download_name(s)) for s in program.sessions if s.id in published],
         }
-        files[f"{folder}/index.md"] = self.render("program.md.j2", context)
-        files[f"{folder}/poster.html"] = self.render("poster.html.j2", context)
-        return files
 
     def listing_files(self, programs):
         shown = self.shown(programs)

@@ -4,7 +4,10 @@ build.py stays a thin CLI; this module owns the order of things: render the
 pages into the generated docs folder, then hand that folder to MkDocs.
 """
 import logging
+import pickle
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import jieba
@@ -12,7 +15,7 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
 from .lottery import read_published
-from .output import sync
+from .output import move_into, sync
 from .pages import Pages, Settings
 from .views import today_in_china
 
@@ -53,10 +56,11 @@ def static_files():
     return {str(path.relative_to(STATIC)): path.read_bytes() for path in STATIC.rglob("*") if path.is_file()}
 
 
-def all_files(pages, programs):
+def page_files(pages, programs):
+    """The docs folder a build hands to MkDocs: static files, Markdown pages and listings."""
     files = static_files()
-    for program in programs:
-        files.update(pages.files_for(program))
+    for program in pages.shown(programs):
+        files.update(pages.page_files(program))
     files.update(pages.listing_files(programs))
     return files
 
@@ -64,16 +68,32 @@ def all_files(pages, programs):
 def build_site(catalogue, out=None, docs_dir=None, config_file=CONFIG_FILE, today=None, published=None):
     """Render every page of a validated catalogue into docs_dir, then run a clean MkDocs build into out.
 
-    `published` is the enrolment app's publish folder; its lottery records appear on program pages."""
+    Program assets (QR codes, .ics, posters, images, lottery downloads) are files MkDocs would
+    only copy, so a second process writes them while MkDocs builds the pages, and they are moved
+    into the site after it. `published` is the enrolment app's publish folder; its lottery
+    records appear on program pages."""
     config = mkdocs_config(config_file, site_dir=out, docs_dir=docs_dir)
     lotteries = read_published(published) if published else {}
-    sync(config.docs_dir, all_files(Pages(settings_for(config, today), lotteries), catalogue.programs))
-    config.plugins.on_startup(command="build", dirty=False)
-    try:
-        mkdocs_build(config)
-    finally:
-        config.plugins.on_shutdown()
-    return Path(config.site_dir)
+    settings = settings_for(config, today)
+    pages = Pages(settings, lotteries)
+    site = Path(config.site_dir)
+    site.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f".{site.name}-assets-", dir=site.parent) as work:
+        job, staging = Path(work, "job.pickle"), Path(work, "assets")
+        job.write_bytes(pickle.dumps((settings, lotteries, pages.shown(catalogue.programs))))
+        worker = subprocess.Popen([sys.executable, "-m", "catalogue.assets", str(job), str(staging)], cwd=ROOT)
+        try:
+            sync(config.docs_dir, page_files(pages, catalogue.programs))
+            config.plugins.on_startup(command="build", dirty=False)
+            try:
+                mkdocs_build(config)
+            finally:
+                config.plugins.on_shutdown()
+        finally:
+            if worker.wait() != 0:
+                raise RuntimeError(f"writing the program assets failed (exit status {worker.returncode})")
+        move_into(staging, site)
+    return site
 
 
 def _quiet_logs():
