@@ -2,12 +2,11 @@
 import openpyxl
 import pytest
 
-from tests.site.conftest import browser  # noqa: F401  (the site tests' Debian Chromium, reused)
 from tests.staff.conftest import PASSWORD, enrol
 
 
 @pytest.fixture
-def phone(browser):  # noqa: F811
+def phone(browser):
     context = browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN", accept_downloads=True)
     yield context.new_page()
     context.close()
