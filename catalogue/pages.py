@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from programs.phones import tel_uri
 
-from . import lottery, views
+from . import hooks, lottery, views
 from .calendar import session_calendar
 from .qr import qr_svg
 from .reference import reference_page
@@ -114,35 +114,58 @@ class Pages:
         shown = self.shown(programs)
         current = sorted((p for p in shown if not self.ended(p)), key=lambda p: (views.next_start(p, self.settings.today), p.title))
         ended = sorted((p for p in shown if self.ended(p)), key=lambda p: p.last_end, reverse=True)
+        cards = _Cards(self.env)
         files = {
-            "index.md": self.render("home.md.j2", {
+            "index.md": cards.page(self.render("home.md.j2", {
                 "programs": current,
                 "places": _places(current),
                 "all_months": sorted({m for p in current for m in views.months(p)}),
                 "all_tags": sorted({t for p in current for t in p.tags}),
-            }),
-            "archive.md": self.render("archive.md.j2", {"programs": ended}),
+                "slot": Markup(hooks.SLOT),
+            }), current, ""),
+            "archive.md": cards.page(self.render("archive.md.j2", {"programs": ended, "slot": Markup(hooks.SLOT)}), ended, "../"),
             "help/reference.md": reference_page(),
         }
-        files.update(self._groups("tags", "标签", lambda p: p.tags, current, ended))
-        files.update(self._groups("unions", "主办工会", lambda p: [p.organizer], current, ended))
+        files.update(self._groups("tags", "标签", lambda p: p.tags, current, ended, cards))
+        files.update(self._groups("unions", "主办工会", lambda p: [p.organizer], current, ended, cards))
         return files
 
-    def _groups(self, folder, title, keys_of, current, ended):
+    def _groups(self, folder, title, keys_of, current, ended, cards):
         counts = Counter(key for p in current + ended for key in keys_of(p))
         files = {f"{folder}/index.md": self.render("index-of.md.j2", {"title": title, "entries": sorted(counts.items())})}
         for key in counts:
-            files[f"{folder}/{views.path_slug(key)}/index.md"] = self.render("listing.md.j2", {
+            listed = [p for p in current if key in keys_of(p)]
+            files[f"{folder}/{views.path_slug(key)}/index.md"] = cards.page(self.render("listing.md.j2", {
                 "title": key if folder == "unions" else f"标签：{key}",
                 "description": f"{key}的托管班与职工夜校",
                 "root": "../../",
-                "current": [p for p in current if key in keys_of(p)],
+                "current": listed,
                 "ended": [p for p in ended if key in keys_of(p)],
-            })
+                "slot": Markup(hooks.SLOT),
+            }), listed, "../../")
         return files
 
     def render(self, template, context):
         return self.env.get_template(template).render(context)
+
+
+class _Cards:
+    """Program cards for one set of listings: each card is rendered once per link depth, not once
+    per page that shows it, and handed to MkDocs as finished HTML (catalogue/hooks.py)."""
+
+    def __init__(self, env):
+        self.card = env.get_template("cards.j2").module.card
+        self.rendered = {}
+
+    def page(self, markdown, programs, root):
+        html = "".join(self._card(p, root) for p in programs)
+        return hooks.with_html(markdown, f'<div class="cat-cards">\n{html}</div>' if programs else "")
+
+    def _card(self, program, root):
+        key = (program.id, root)
+        if key not in self.rendered:
+            self.rendered[key] = str(self.card(program, root)) + "\n"
+        return self.rendered[key]
 
 
 def _places(programs):
