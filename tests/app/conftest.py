@@ -6,6 +6,14 @@ from forms_app import create_app
 from tests.app.helpers import Classes, Server
 
 
+@pytest.fixture(autouse=True)
+def published(tmp_path, monkeypatch):
+    """Lottery records go to a temporary folder, for the app under test and any gunicorn it starts."""
+    folder = tmp_path / "published" / "lottery"
+    monkeypatch.setenv("FORMS_APP_PUBLISH_DIR", str(folder))
+    return folder
+
+
 @pytest.fixture
 def classes(tmp_path):
     classes = Classes(tmp_path / "classes")

@@ -5,19 +5,11 @@ import pytest
 from forms_app.db import get_db
 from forms_app.staff import accounts
 from forms_app.storage import Applicant
-from tests.app.conftest import classes, database, make_app, serve  # noqa: F401  (fixtures reused as they are)
+from tests.app.conftest import classes, database, make_app, published, serve  # noqa: F401  (fixtures reused as they are)
 from tests.app.helpers import born, csrf_token
 
 PASSWORD = "correct horse battery"
 WANGJING, SANLITUN = "望京街道总工会", "三里屯街道总工会"
-
-
-@pytest.fixture(autouse=True)
-def published(tmp_path, monkeypatch):
-    """Lottery records go to a temporary folder, for the app under test and any gunicorn it starts."""
-    folder = tmp_path / "published" / "lottery"
-    monkeypatch.setenv("FORMS_APP_PUBLISH_DIR", str(folder))
-    return folder
 
 
 @pytest.fixture
