@@ -11,14 +11,18 @@ def _bytes(content):
     return content.encode("utf-8") if isinstance(content, str) else content
 
 
-def sync(folder, files):
+def sync(folder, files, previous=None):
+    """Make folder hold exactly files. `previous`, the files of the last sync into the same
+    folder, lets unchanged files be skipped without reading them back."""
     folder = Path(folder)
-    existing = _files_under(folder)
+    existing = _files_under(folder) if previous is None else set(previous)
     written = 0
     for relative, content in files.items():
         data = _bytes(content)
         target = folder / relative
-        if relative in existing and target.stat().st_size == len(data) and target.read_bytes() == data:
+        if previous is not None and previous.get(relative) == content:
+            continue
+        if relative in existing and target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data:
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
@@ -61,7 +65,7 @@ def _files_under(folder):
 
 def _remove_stale(folder, stale):
     for relative in stale:
-        (folder / relative).unlink()
+        (folder / relative).unlink(missing_ok=True)
     for top, _, _ in sorted(os.walk(folder), reverse=True):
         if top != str(folder) and not os.listdir(top):
             os.rmdir(top)

@@ -56,6 +56,7 @@ class Pages:
         self.settings = settings
         self.lotteries = lotteries or {}
         self.env = _environment()
+        self.cards = _Cards(self.env)
 
     def shown(self, programs):
         wanted = {"published", "draft"} if self.settings.drafts else {"published"}
@@ -114,7 +115,7 @@ class Pages:
         shown = self.shown(programs)
         current = sorted((p for p in shown if not self.ended(p)), key=lambda p: (views.next_start(p, self.settings.today), p.title))
         ended = sorted((p for p in shown if self.ended(p)), key=lambda p: p.last_end, reverse=True)
-        cards = _Cards(self.env)
+        cards = self.cards
         files = {
             "index.md": cards.page(self.render("home.md.j2", {
                 "programs": current,
@@ -150,8 +151,9 @@ class Pages:
 
 
 class _Cards:
-    """Program cards for one set of listings: each card is rendered once per link depth, not once
-    per page that shows it, and handed to MkDocs as finished HTML (catalogue/hooks.py)."""
+    """Program cards, handed to MkDocs as finished HTML (catalogue/hooks.py). Each card is rendered
+    once per program and link depth, not once per page that shows it, and `serve` re-renders only
+    the card of a program it reloaded (a new Program object)."""
 
     def __init__(self, env):
         self.card = env.get_template("cards.j2").module.card
@@ -163,9 +165,10 @@ class _Cards:
 
     def _card(self, program, root):
         key = (program.id, root)
-        if key not in self.rendered:
-            self.rendered[key] = str(self.card(program, root)) + "\n"
-        return self.rendered[key]
+        shown = self.rendered.get(key)
+        if shown is None or shown[0] is not program:
+            shown = self.rendered[key] = (program, str(self.card(program, root)) + "\n")
+        return shown[1]
 
 
 def _places(programs):

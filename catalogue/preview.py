@@ -26,6 +26,7 @@ class Regenerator:
     def __init__(self, classes, pages, docs_dir):
         self.classes, self.pages, self.docs_dir = Path(classes), pages, docs_dir
         self.stamps, self.programs, self.files = {}, {}, {}
+        self.written = None
 
     def refresh(self):
         """Reload changed YAML and rewrite the docs folder; False when nothing changed."""
@@ -49,7 +50,8 @@ class Regenerator:
         for generated in self.files.values():
             files.update(generated)
         files.update(self.pages.listing_files(list(self.programs.values())))
-        sync(self.docs_dir, files)
+        sync(self.docs_dir, files, self.written)
+        self.written = files
         return True
 
     def run(self):
