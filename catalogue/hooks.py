@@ -1,26 +1,34 @@
 """MkDocs hook: finished HTML that Python-Markdown need not parse.
 
-A listing page carries hundreds of cards of raw HTML. Markdown would run
-two HTML parsers over every card only to pass them through unchanged, and
-that was a fifth of a build. So a generated page may end with SPLIT followed
-by finished HTML: the hook takes that tail off before Markdown runs and puts
-it where the page's SLOT comment is once Markdown is done. One file per page,
-so `serve`'s dirty rebuild still sees every change by the page's timestamp.
+Program pages and listings are mostly raw HTML blocks (fact lists, session
+tables, hundreds of cards). Markdown would run two HTML parsers over each
+only to pass it through unchanged, and that was a fifth of a build. So a
+generated page may end with SPLIT and its finished HTML parts, separated by
+PART: the hook takes them off before Markdown runs, and once Markdown is done
+puts part N where the page's slot(N) comment is. One file per page, so
+`serve`'s dirty rebuild still sees every change by the page's timestamp.
 """
-SLOT = "<!-- cat:html -->"
 SPLIT = "\n<!-- cat:html follows -->\n"
+PART = "\n<!-- cat:html part -->\n"
 
 
-def with_html(markdown, html):
-    """A page's Markdown (containing SLOT) plus the HTML that replaces SLOT."""
-    return markdown + SPLIT + html
+def slot(number):
+    """The comment Markdown passes through and the hook replaces with part `number`."""
+    return f"<!-- cat:html {number} -->"
+
+
+def with_html(markdown, parts):
+    """A page's Markdown (containing slot(0) ... slot(len(parts) - 1)) plus its HTML parts."""
+    return markdown + SPLIT + PART.join(parts) if parts else markdown
 
 
 def on_page_markdown(markdown, page, **kwargs):
-    markdown, _, page.catalogue_html = markdown.partition(SPLIT)
+    markdown, split, tail = markdown.partition(SPLIT)
+    page.catalogue_html = tail.split(PART) if split else []
     return markdown
 
 
 def on_page_content(html, page, **kwargs):
-    tail = getattr(page, "catalogue_html", "")
-    return html.replace(SLOT, tail, 1) if tail else html
+    for number, part in enumerate(getattr(page, "catalogue_html", ())):
+        html = html.replace(slot(number), part, 1)
+    return html

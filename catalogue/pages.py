@@ -74,7 +74,7 @@ class Pages:
 
     def page_files(self, program):
         """The program's Markdown page: the only file of its own that MkDocs has to process."""
-        return {f"classes/{program.id}/index.md": self.render("program.md.j2", self._context(program))}
+        return {f"classes/{program.id}/index.md": self.render_with_html("program.md.j2", self._context(program))}
 
     def asset_files(self, program):
         """What the page links to and MkDocs would only copy: images, QR code, .ics, lottery
@@ -122,9 +122,9 @@ class Pages:
                 "places": _places(current),
                 "all_months": sorted({m for p in current for m in views.months(p)}),
                 "all_tags": sorted({t for p in current for t in p.tags}),
-                "slot": Markup(hooks.SLOT),
+                "slot": Markup(hooks.slot(0)),
             }), current, ""),
-            "archive.md": cards.page(self.render("archive.md.j2", {"programs": ended, "slot": Markup(hooks.SLOT)}), ended, "../"),
+            "archive.md": cards.page(self.render("archive.md.j2", {"programs": ended, "slot": Markup(hooks.slot(0))}), ended, "../"),
             "help/reference.md": reference_page(),
         }
         files.update(self._groups("tags", "标签", lambda p: p.tags, current, ended, cards))
@@ -142,12 +142,22 @@ class Pages:
                 "root": "../../",
                 "current": listed,
                 "ended": [p for p in ended if key in keys_of(p)],
-                "slot": Markup(hooks.SLOT),
+                "slot": Markup(hooks.slot(0)),
             }), listed, "../../")
         return files
 
     def render(self, template, context):
         return self.env.get_template(template).render(context)
+
+    def render_with_html(self, template, context):
+        """Render a page whose `{% call html() %}` blocks reach MkDocs past Python-Markdown (catalogue/hooks.py)."""
+        parts = []
+
+        def html(caller):
+            parts.append(str(caller()))
+            return Markup(hooks.slot(len(parts) - 1))
+
+        return hooks.with_html(self.render(template, {**context, "html": html}), parts)
 
 
 class _Cards:
@@ -161,7 +171,7 @@ class _Cards:
 
     def page(self, markdown, programs, root):
         html = "".join(self._card(p, root) for p in programs)
-        return hooks.with_html(markdown, f'<div class="cat-cards">\n{html}</div>' if programs else "")
+        return hooks.with_html(markdown, [f'<div class="cat-cards">\n{html}</div>'] if programs else [])
 
     def _card(self, program, root):
         key = (program.id, root)
