@@ -7,6 +7,8 @@ shuffled) to a temporary classes/ folder and times:
   build   the full `build.py build` (validation, pages, .ics, QR, search index);
   floor   Python-Markdown plus one plain Jinja2 layout over the same generated
           Markdown pages, written to disk: the least any Markdown site costs;
+  floor*  the same, but the finished HTML parts of a page (catalogue/hooks.py)
+          are put in place instead of going through Markdown, as the build does;
   serve   at --serve-at programs, from saving one edited YAML to the preview
           server returning the changed program page.
 It also prints the gzip weight of the home page plus its search index at 300
@@ -29,6 +31,9 @@ from pathlib import Path
 import markdown
 import yaml
 from jinja2 import Template
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from catalogue import hooks  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -80,14 +85,21 @@ def timed_build(classes, out, docs):
     return time.perf_counter() - started
 
 
-def floor(docs, out):
-    """Markdown + Jinja2 over the very pages MkDocs just rendered."""
+def floor(docs, out, split=False):
+    """Markdown + Jinja2 over the very pages MkDocs just rendered; with split, Markdown only
+    over each page's Markdown part, its finished HTML parts put in place afterwards."""
     started = time.perf_counter()
     md = markdown.Markdown(extensions=["attr_list", "md_in_html", "tables", "toc"])
     pages = 0
     for source in docs.rglob("*.md"):
         text = source.read_text(encoding="utf-8").split("\n---\n", 1)[-1]
-        body = md.reset().convert(text)
+        if split:
+            text, _, tail = text.partition(hooks.SPLIT)
+            body = md.reset().convert(text)
+            for number, part in enumerate(tail.split(hooks.PART) if tail else []):
+                body = body.replace(hooks.slot(number), part, 1)
+        else:
+            body = md.reset().convert(text)
         target = out / source.relative_to(docs).with_suffix(".html")
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(LAYOUT.render(title=source.stem, nav="", body=body), encoding="utf-8")
@@ -148,7 +160,7 @@ def main(argv=None):
     parser.add_argument("--serve-at", type=int, default=1000, help="measure the preview at this size (0: skip)")
     args = parser.parse_args(argv)
     sizes = sorted({int(n) for n in args.sizes.split(",")} | ({300} if 300 not in args.sizes.split(",") else set()))
-    print(f"{'programs':>8} {'pages':>6} {'build s':>8} {'pages/s':>8} {'floor s':>8} {'ratio':>6} {'serve s':>8}")
+    print(f"{'programs':>8} {'pages':>6} {'build s':>8} {'pages/s':>8} {'floor s':>8} {'ratio':>6} {'floor* s':>8} {'ratio*':>6} {'serve s':>8}")
     builds = {}
     for n in sizes:
         work = Path(tempfile.mkdtemp(prefix=f"bench-{n}-"))
@@ -157,10 +169,12 @@ def main(argv=None):
             seconds = timed_build(work / "classes", work / "site", work / "docs")
             pages = sum(1 for _ in (work / "site").rglob("*.html"))
             floor_seconds, _ = floor(work / "docs", work / "floor")
+            split_seconds, _ = floor(work / "docs", work / "floor-split", split=True)
             serve = serve_latency(work / "classes") if n == args.serve_at else None
             builds[n] = seconds
             print(f"{n:>8} {pages:>6} {seconds:>8.2f} {pages / seconds:>8.0f} {floor_seconds:>8.2f} "
-                  f"{seconds / floor_seconds:>6.2f} {'' if serve is None else f'{serve:.2f}':>8}", flush=True)
+                  f"{seconds / floor_seconds:>6.2f} {split_seconds:>8.2f} {seconds / split_seconds:>6.2f} "
+                  f"{'' if serve is None else f'{serve:.2f}':>8}", flush=True)
             if n == 300:
                 home, index = home_weight(work / "site")
                 print(f"{'':>8} home page {home:.0f} KB gzip + search index {index:.0f} KB gzip = {home + index:.0f} KB")

@@ -16,23 +16,22 @@ def sync(folder, files, previous=None):
     folder, lets unchanged files be skipped without reading them back."""
     folder = Path(folder)
     existing = _files_under(folder) if previous is None else set(previous)
-    written = 0
+    changed = {}
     for relative, content in files.items():
-        data = _bytes(content)
-        target = folder / relative
         if previous is not None and previous.get(relative) == content:
             continue
+        data = _bytes(content)
+        target = folder / relative
         if relative in existing and target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data:
             continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-        written += 1
+        changed[relative] = data
+    write(folder, changed)
     _remove_stale(folder, existing - set(files))
-    return written
+    return len(changed)
 
 
 def write(folder, files):
-    """Write every file into a folder known to be empty; the number written."""
+    """Write every file, making each folder once; the number written."""
     folder = Path(folder)
     made = set()
     for relative, content in files.items():
