@@ -8,6 +8,8 @@ PART: the hook takes them off before Markdown runs, and once Markdown is done
 puts part N where the page's slot(N) comment is. One file per page, so
 `serve`'s dirty rebuild still sees every change by the page's timestamp.
 """
+from jinja2 import FileSystemBytecodeCache
+
 SPLIT = "\n<!-- cat:html follows -->\n"
 PART = "\n<!-- cat:html part -->\n"
 
@@ -32,3 +34,10 @@ def on_page_content(html, page, **kwargs):
     for number, part in enumerate(getattr(page, "catalogue_html", ())):
         html = html.replace(slot(number), part, 1)
     return html
+
+
+def on_env(env, config, files):
+    """Keep the theme's compiled templates on disk: `serve` makes a new environment for every
+    edit, and compiling Material's templates again cost 0.4 s of each preview refresh."""
+    env.bytecode_cache = FileSystemBytecodeCache()
+    return env
