@@ -5,8 +5,11 @@ tables, hundreds of cards). Markdown would run two HTML parsers over each
 only to pass it through unchanged, and that was a fifth of a build. So a
 generated page may end with SPLIT and its finished HTML parts, separated by
 PART: the hook takes them off before Markdown runs, and once Markdown is done
-puts part N where the page's slot(N) comment is. One file per page, so
-`serve`'s dirty rebuild still sees every change by the page's timestamp.
+puts part N where the page's slot(N) comment is. A part the search index
+leaves out anyway (sessions table, buttons) goes in only after the search
+plugin has read the page, so that plugin does not parse it either. One file
+per page, so `serve`'s dirty rebuild still sees every change by the page's
+timestamp.
 """
 from jinja2 import FileSystemBytecodeCache
 
@@ -14,9 +17,10 @@ SPLIT = "\n<!-- cat:html follows -->\n"
 PART = "\n<!-- cat:html part -->\n"
 
 
-def slot(number):
-    """The comment Markdown passes through and the hook replaces with part `number`."""
-    return f"<!-- cat:html {number} -->"
+def slot(number, searched=True):
+    """The comment Markdown passes through and the hook replaces with part `number`:
+    before the search plugin reads the page, or after it when not `searched`."""
+    return f"<!-- cat:html {number} -->" if searched else f"<!-- cat:html {number} unsearched -->"
 
 
 def with_html(markdown, parts):
@@ -31,8 +35,16 @@ def on_page_markdown(markdown, page, **kwargs):
 
 
 def on_page_content(html, page, **kwargs):
+    return _fill(html, page, searched=True)
+
+
+def on_post_page(output, page, **kwargs):
+    return _fill(output, page, searched=False)
+
+
+def _fill(html, page, searched):
     for number, part in enumerate(getattr(page, "catalogue_html", ())):
-        html = html.replace(slot(number), part, 1)
+        html = html.replace(slot(number, searched), part, 1)
     return html
 
 

@@ -153,9 +153,9 @@ class Pages:
         """Render a page whose `{% call html() %}` blocks reach MkDocs past Python-Markdown (catalogue/hooks.py)."""
         parts = []
 
-        def html(caller):
+        def html(caller, searched=True):
             parts.append(str(caller()))
-            return Markup(hooks.slot(len(parts) - 1))
+            return Markup(hooks.slot(len(parts) - 1, searched))
 
         return hooks.with_html(self.render(template, {**context, "html": html}), parts)
 
