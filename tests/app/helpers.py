@@ -7,6 +7,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -154,14 +155,18 @@ class Server:
 
     def start(self):
         command = [str(GUNICORN), "--workers", str(self.workers), "--bind", f"127.0.0.1:{self.port}", "forms_app:create_app()"]
+        # stderr goes to a file, not a pipe: the app logs a line per enrolment, and an
+        # unread pipe fills up and blocks every worker mid-request.
+        self.log = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
             command, cwd=ROOT, env={**os.environ, **self.env}, start_new_session=True,
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            stdout=subprocess.DEVNULL, stderr=self.log,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(self.process.stderr.read().decode())
+                self.log.seek(0)
+                raise RuntimeError(self.log.read().decode())
             try:
                 if requests.get(self.url + "/api/availability", timeout=5).ok:
                     return self
