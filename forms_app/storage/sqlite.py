@@ -63,9 +63,16 @@ class SqliteStorage(Storage):
         self.db.rollback()
 
     @contextmanager
-    def _write(self):
+    def _writer_turn(self):
         fcntl.flock(self._writers, fcntl.LOCK_EX)
         try:
+            yield
+        finally:
+            fcntl.flock(self._writers, fcntl.LOCK_UN)
+
+    @contextmanager
+    def _write(self):
+        with self._writer_turn():
             self.db.execute("BEGIN IMMEDIATE")
             try:
                 yield
@@ -73,12 +80,14 @@ class SqliteStorage(Storage):
                 self.db.rollback()
                 raise
             self.db.commit()
-        finally:
-            fcntl.flock(self._writers, fcntl.LOCK_UN)
 
     def create_schema(self):
-        """Apply pending migrations; idempotent, and safe when several workers start at once."""
-        self.db.enable_wal()
+        """Apply pending migrations; idempotent, and safe when several workers start at once.
+
+        Switching to WAL needs an exclusive lock that SQLite refuses at once, without
+        waiting, when two connections try together: so it too waits for the writer's turn."""
+        with self._writer_turn():
+            self.db.enable_wal()
         with self._write():
             return migrations.apply(self.db.execute, "sqlite", _now())
 
