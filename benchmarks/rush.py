@@ -77,8 +77,8 @@ def rush(clients, capacity, workers, port, scratch):
     write_classes(folder / "classes", capacity)
     instant = datetime.now(SHANGHAI).replace(microsecond=0) + timedelta(seconds=LEAD_SECONDS + 2)
     open_at(folder / "classes", instant)
-    database = folder / "forms.sqlite3"
-    env = {"FORMS_APP_DATABASE": str(database), "FORMS_APP_CLASSES_DIR": str(folder / "classes"),
+    database = str(folder / "forms.sqlite3")
+    env = {"FORMS_APP_DATABASE": database, "FORMS_APP_CLASSES_DIR": str(folder / "classes"),
            "FORMS_APP_SECRET_KEY": "benchmark", "FORMS_APP_RATELIMIT_ENABLED": "false"}
     server = Gunicorn("forms_app:create_app()", env, workers, port)
     answers, reader_errors, stop = [], [], threading.Event()
@@ -110,7 +110,7 @@ def rush(clients, capacity, workers, port, scratch):
         "slowest_waitlisted": max((latency for latency, _ in waitlisted), default=0) * 1000,
         "positions_ok": sorted(p for _, p in waitlisted) == list(range(1, len(waitlisted) + 1)),
         "overbooked": overbooked(database, capacity),
-        "floor": direct(folder / "floor.sqlite3", clients, capacity),
+        "floor": direct(str(folder / "floor.sqlite3"), clients, capacity),
     }
 
 

@@ -39,7 +39,7 @@ def connect(path):
     connection never crosses a fork."""
     key = (os.getpid(), str(path))
     kept = getattr(_reusable, "kept", None)
-    if kept is None or kept[0] != key:
+    if kept is None or kept[0] != key or kept[1].closed:
         if kept is not None and kept[0][0] == os.getpid():
             kept[1].close()
         kept = _reusable.kept = (key, SqliteStorage(path))
@@ -54,9 +54,17 @@ class SqliteStorage(Storage):
         self.db.execute("PRAGMA foreign_keys=ON")
         self._writers = os.open(f"{path}.writer-lock", os.O_RDWR | os.O_CREAT, 0o600)
 
+    @property
+    def closed(self):
+        return self._writers is None
+
     def close(self):
+        """Idempotent: a storage kept for reuse may also be closed by whoever opened it."""
+        if self.closed:
+            return
         self.db.close()
         os.close(self._writers)
+        self._writers = None
 
     def release(self):
         """End of a request: the connection stays open for the next one, with no transaction left."""
