@@ -109,7 +109,7 @@ class PostgresStorage(Storage):
             replay = self._one(conn, "request_key = %s", [records.request_key(applicant, submission)])
             if replay:
                 return replay, True
-            self._refuse_duplicate(conn, applicant, applicant.session, records.birthdate_text(applicant))
+            self._refuse_duplicate(conn, applicant, applicant.session)
             if place is None:
                 raise UnknownSession(f"{applicant.program}/{applicant.session}")
             confirmed, waiting = self._tally(conn, applicant.program, applicant.session)
@@ -211,7 +211,7 @@ class PostgresStorage(Storage):
             place = self._lock(conn, found.program, session)
             if place is None:
                 raise UnknownSession(f"{found.program}/{session}")
-            self._refuse_duplicate(conn, found, session, found.birthdate.isoformat() if found.birthdate else None)
+            self._refuse_duplicate(conn, found, session)
             confirmed, waiting = self._tally(conn, found.program, session)
             drawn = self._lottery(conn, found.program, session)
             status = capacity.status_for_new(place["mode"], place["capacity"], confirmed, waiting, bool(drawn and drawn["drawn_at"]))
@@ -299,11 +299,7 @@ class PostgresStorage(Storage):
                 return json.loads(drawn["publication"]), False
             entries = self._many(conn, "program = %s AND session = %s AND status = 'lottery' ORDER BY id", [program, session])
             record = decide(drawn["seed"], place["capacity"], entries)
-            by_code = {entry.code: entry for entry in entries}
-            ranked = [(code, capacity.CONFIRMED) for code in record["confirmed"]]
-            ranked += [(code, capacity.WAITLISTED) for code in record["waitlisted"]]
-            for rank, (code, status) in enumerate(ranked, 1):
-                entry = by_code[code]
+            for entry, status, rank in records.drawn_places(record, entries):
                 conn.execute(
                     "UPDATE enrolments SET status = %s, queue = %s, updated_at = %s WHERE id = %s", [status, rank, records.now(), entry.id]
                 )
@@ -360,11 +356,12 @@ class PostgresStorage(Storage):
             found = again
         return None
 
-    def _refuse_duplicate(self, conn, person, session, birthdate):
+    def _refuse_duplicate(self, conn, person, session):
+        """One live enrolment per child (name, birthdate, phone) and session."""
         existing = self._one(
             conn,
             "program = %s AND session = %s AND phone = %s AND name = %s AND coalesce(birthdate, '') = %s AND status <> 'cancelled'",
-            [person.program, session, person.phone, person.name, birthdate or ""],
+            [person.program, session, person.phone, person.name, records.birthdate_text(person) or ""],
         )
         if existing:
             raise Duplicate(existing)

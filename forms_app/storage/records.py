@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 from programs.model import SHANGHAI
 
+from ..capacity import CONFIRMED, WAITLISTED
 from . import Enrolment
 from ..references import new_reference
 
@@ -35,8 +36,9 @@ def dumps(value):
     return json.dumps(value, ensure_ascii=False)
 
 
-def birthdate_text(applicant):
-    return applicant.birthdate.isoformat() if applicant.birthdate else None
+def birthdate_text(person):
+    """An Applicant's or an Enrolment's birthdate as stored."""
+    return person.birthdate.isoformat() if person.birthdate else None
 
 
 def request_key(applicant, submission):
@@ -66,6 +68,14 @@ def new_enrolment(applicant, submission, status, code):
         "created_at": stamp,
         "updated_at": stamp,
     }
+
+
+def drawn_places(record, entries):
+    """(entry, status, rank) for each entry of a lottery record: winners first, then the
+    waitlist, both in drawn order, so rank becomes the queue number later promotions follow."""
+    by_code = {entry.code: entry for entry in entries}
+    ranked = [(code, CONFIRMED) for code in record["confirmed"]] + [(code, WAITLISTED) for code in record["waitlisted"]]
+    return [(by_code[code], status, rank) for rank, (code, status) in enumerate(ranked, 1)]
 
 
 def promoted_message(enrolment, kind="promoted"):

@@ -29,7 +29,6 @@ from .records import now as _now
 
 BUSY_TIMEOUT_SECONDS = 30
 
-
 _reusable = threading.local()
 
 
@@ -128,17 +127,11 @@ class SqliteStorage(Storage):
         return row[0] if row else None
 
     def enrol(self, applicant, submission, actor):
-        birthdate = records.birthdate_text(applicant)
         with self._write():
             replay = self._one("request_key = ?", [records.request_key(applicant, submission)])
             if replay:
                 return replay, True
-            existing = self._one(
-                "program = ? AND session = ? AND phone = ? AND name = ? AND ifnull(birthdate, '') = ? AND status != 'cancelled'",
-                [applicant.program, applicant.session, applicant.phone, applicant.name, birthdate or ""],
-            )
-            if existing:
-                raise Duplicate(existing)
+            self._refuse_duplicate(applicant, applicant.session)
             place = self._places(applicant.program, applicant.session)
             if place is None:
                 raise UnknownSession(f"{applicant.program}/{applicant.session}")
@@ -240,12 +233,7 @@ class SqliteStorage(Storage):
             place = self._places(found.program, session)
             if place is None:
                 raise UnknownSession(f"{found.program}/{session}")
-            existing = self._one(
-                "program = ? AND session = ? AND phone = ? AND name = ? AND ifnull(birthdate, '') = ? AND status != 'cancelled'",
-                [found.program, session, found.phone, found.name, found.birthdate.isoformat() if found.birthdate else ""],
-            )
-            if existing:
-                raise Duplicate(existing)
+            self._refuse_duplicate(found, session)
             confirmed, waiting = self._tally(found.program, session)
             status = capacity.status_for_new(place[1], place[0], confirmed, waiting, self._drawn(found.program, session))
             self.db.execute(
@@ -329,11 +317,7 @@ class SqliteStorage(Storage):
                 return json.loads(row[1]), False
             entries = self._many("program = ? AND session = ? AND status = 'lottery' ORDER BY id", [program, session])
             record = decide(row[0], self._places(program, session)[0], entries)
-            by_code = {entry.code: entry for entry in entries}
-            drawn = [(code, capacity.CONFIRMED) for code in record["confirmed"]]
-            drawn += [(code, capacity.WAITLISTED) for code in record["waitlisted"]]
-            for rank, (code, status) in enumerate(drawn, 1):
-                entry = by_code[code]
+            for entry, status, rank in records.drawn_places(record, entries):
                 self.db.execute(
                     "UPDATE enrolments SET status = ?, queue = ?, updated_at = ? WHERE id = ?", [status, rank, _now(), entry.id]
                 )
@@ -375,6 +359,15 @@ class SqliteStorage(Storage):
         return self.db.execute(
             "SELECT capacity, mode FROM places WHERE program = ? AND session = ?", [program, session]
         ).fetchone()
+
+    def _refuse_duplicate(self, person, session):
+        """One live enrolment per child (name, birthdate, phone) and session."""
+        existing = self._one(
+            "program = ? AND session = ? AND phone = ? AND name = ? AND ifnull(birthdate, '') = ? AND status != 'cancelled'",
+            [person.program, session, person.phone, person.name, records.birthdate_text(person) or ""],
+        )
+        if existing:
+            raise Duplicate(existing)
 
     def _tally(self, program, session):
         return self.db.execute(
