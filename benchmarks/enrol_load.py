@@ -246,7 +246,7 @@ def main(argv=None):
 
     backend = "PostgreSQL" if args.database else "SQLite"
     print(f"{backend}：{args.requests} 次报名，{args.clients} 个并发客户端，gunicorn {args.workers} 个 worker，名额 {capacity}")
-    print(f"| 场景 | 报名/秒 | p50 (ms) | p99 (ms) | 超额 | 相对下限 |")
+    print("| 场景 | 报名/秒 | p50 (ms) | p99 (ms) | 超额 | 相对下限 |")
     print("|---|---:|---:|---:|---:|---:|")
     for label, rate, p50, p99, over in rows:
         show = lambda value: "—" if value is None else f"{value:.1f}"
