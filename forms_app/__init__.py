@@ -9,8 +9,7 @@ from pathlib import Path
 from flask import Flask, jsonify, render_template, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import api, catalogue, cli, db, headers, health, outcomes, parents, staff
-from .limits import limiter
+from . import api, catalogue, cli, db, headers, health, limits, outcomes, parents, staff
 from .secret import instance_secret
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -44,7 +43,7 @@ def create_app(test_config=None):
 
     db.init_app(app)
     catalogue.init_app(app)
-    limiter.init_app(app)
+    limits.init_app(app)
     cli.init_app(app)
     headers.init_app(app)
     outcomes.init_app(app)

@@ -14,7 +14,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 
 from ..db import get_db
-from ..limits import limiter
+from ..limits import Rule, address_key, limited
 from . import accounts
 
 bp = Blueprint("staff_auth", __name__, url_prefix="/staff", template_folder="templates")
@@ -50,8 +50,7 @@ def _locked(_error):
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(PER_ADDRESS, methods=["POST"], deduct_when=_failed)
-@limiter.limit(PER_ACCOUNT, key_func=_account_key, methods=["POST"], deduct_when=_failed)
+@limited("staff-login", Rule(PER_ADDRESS, address_key, _failed), Rule(PER_ACCOUNT, _account_key, _failed))
 def login():
     form = LoginForm()
     if not form.validate_on_submit():

@@ -149,3 +149,17 @@ def test_enrolments_are_rate_limited_per_phone(make_app):
     assert enrol(client, name="别家孩子", phone="13912349999").status_code == 201
     limited = enrol(client, name="再来一个")
     assert limited.get_json()["error"] == "rate_limited"
+
+
+def test_one_phone_number_is_counted_across_the_api_and_the_form(make_app):
+    client = make_app(RATELIMIT_ENABLED=True).test_client()
+    assert [enrol(client, name=f"孩子{n}").status_code for n in range(20)] == [201] * 20
+    page = client.post("/enrol/wangjing-winter/week-1", data={"phone": api_child()["phone"]})
+    assert page.status_code == 429 and "操作太频繁了，请稍后再试。" in page.get_data(as_text=True)
+
+
+def test_an_unreachable_limit_store_neither_stops_enrolments_nor_lifts_the_limits(make_app, caplog):
+    client = make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="redis://127.0.0.1:1").test_client()
+    codes = [enrol(client, name=f"孩子{n}").status_code for n in range(21)]
+    assert codes == [201] * 20 + [429]
+    assert "rate-limit store unreachable" in caplog.text
