@@ -2,7 +2,7 @@
 """Enrolment throughput and latency at gunicorn, beside two floors.
 
     .venv/bin/python benchmarks/enrol_load.py [--clients 50] [--requests 2000] [--workers 4]
-        [--database postgresql://postgres@127.0.0.1:5432/test]
+        [--database postgresql://postgres@127.0.0.1:5432/test] [--limiter redis://127.0.0.1:6379 | off]
 
 Rows: the storage transaction called directly in one process; a bare
 count-and-insert WSGI app (benchmarks/floor_app.py) at gunicorn; the JSON API;
@@ -11,7 +11,9 @@ enrolments per second, p50/p99 latency of the enrolling request, the number
 of places overbooked (must be 0) and its speed as a share of the bare app.
 With --database the transaction and app rows run on that PostgreSQL, each in
 a schema of its own that is dropped afterwards; the bare app stays on SQLite
-so both backends are measured against the same floor.
+so both backends are measured against the same floor. The app runs with its
+rate limits on, counting in Redis as under gunicorn in production, and the
+clients come from 500 loopback addresses so no limit is reached.
 """
 import argparse
 import http.client
@@ -45,6 +47,7 @@ from programs.model import SHANGHAI  # noqa: E402
 
 PROGRAM, SESSION = "bench", "week-1"
 GUNICORN = Path(sys.executable).parent / "gunicorn"
+PARENT_ADDRESSES = 500
 
 
 def write_classes(folder, capacity):
@@ -75,28 +78,35 @@ def percentile(values, share):
 class Gunicorn:
     def __init__(self, target, env, workers, port):
         self.port = port
+        self.ready = tempfile.TemporaryDirectory()
         self.process = subprocess.Popen(
-            [str(GUNICORN), "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--backlog", "2048", target],
-            cwd=ROOT, env={**os.environ, **env}, start_new_session=True,
+            [str(GUNICORN), "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--backlog", "2048",
+             "--config", str(ROOT / "benchmarks" / "ready_hook.py"), target],
+            cwd=ROOT, env={**os.environ, **env, "BENCHMARK_READY_DIR": self.ready.name}, start_new_session=True,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                http.client.HTTPConnection("127.0.0.1", port, timeout=5).connect()
-                time.sleep(1)
-                return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError(f"{target} did not start")
+        while len(os.listdir(self.ready.name)) < workers:
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                self.stop()
+                raise RuntimeError(f"{target} did not start")
+            time.sleep(0.05)
 
     def stop(self):
-        os.killpg(self.process.pid, signal.SIGTERM)
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
         self.process.wait()
+        self.ready.cleanup()
 
 
-def request(port, method, path, body=None, headers=None):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+def parent_address(n):
+    """Parents reach the app from many addresses, as a city's parents do at 09:00; all of
+    127.0.0.0/8 is loopback, so the per-address limit counts each one on its own."""
+    return f"127.0.{1 + n % PARENT_ADDRESSES // 250}.{1 + n % PARENT_ADDRESSES % 250}"
+
+
+def request(port, method, path, body=None, headers=None, source=None):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60, source_address=(source, 0) if source else None)
     conn.request(method, path, body=body, headers=headers or {})
     response = conn.getresponse()
     data = response.read()
@@ -123,7 +133,8 @@ def json_enrol(port):
     def one(n):
         body = json.dumps({"program": PROGRAM, "session": SESSION, "consent": True, **person(n)})
         began = time.perf_counter()
-        response, data = request(port, "POST", "/api/enrolments", body, {"Content-Type": "application/json"})
+        response, data = request(port, "POST", "/api/enrolments", body, {"Content-Type": "application/json"},
+                                 parent_address(n))
         assert response.status == 201, data
         return time.perf_counter() - began
 
@@ -134,7 +145,7 @@ def form_enrol(port):
     path = f"/enrol/{PROGRAM}/{SESSION}"
 
     def one(n):
-        response, page = request(port, "GET", path)
+        response, page = request(port, "GET", path, source=parent_address(n))
         cookie = response.getheader("Set-Cookie").split(";")[0]
         html = page.decode()
         fields = {
@@ -144,7 +155,7 @@ def form_enrol(port):
         }
         began = time.perf_counter()
         response, data = request(port, "POST", path, urllib.parse.urlencode(fields),
-                                 {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
+                                 {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}, parent_address(n))
         assert response.status == 303, data[:500]
         return time.perf_counter() - began
 
@@ -202,6 +213,15 @@ def direct(database, total, capacity):
     return seconds
 
 
+def limiter_env(store):
+    """The app's rate limits stay on, counting in the shared store production uses, under
+    a key prefix of their own so repeated runs do not count against each other."""
+    if store == "off":
+        return {"FORMS_APP_RATELIMIT_ENABLED": "false"}
+    return {"FORMS_APP_RATELIMIT_ENABLED": "true", "FORMS_APP_RATELIMIT_STORAGE_URI": store,
+            "FORMS_APP_RATELIMIT_KEY_PREFIX": f"enrol-load-{uuid.uuid4().hex}"}
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=50)
@@ -209,6 +229,8 @@ def main(argv=None):
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--database", help="a postgresql:// server to measure instead of SQLite files")
+    parser.add_argument("--limiter", default="redis://127.0.0.1:6379",
+                        help="the rate limiter's shared store, as in production; 'off' measures without limits")
     args = parser.parse_args(argv)
     capacity = args.requests // 2
     rows = []
@@ -235,7 +257,7 @@ def main(argv=None):
             write_classes(folder / "classes", capacity)
             with fresh_database(args.database, folder, "forms") as database:
                 env = {"FORMS_APP_DATABASE": database, "FORMS_APP_CLASSES_DIR": str(folder / "classes"),
-                       "FORMS_APP_SECRET_KEY": "benchmark", "FORMS_APP_RATELIMIT_ENABLED": "false"}
+                       "FORMS_APP_SECRET_KEY": "benchmark", **limiter_env(args.limiter)}
                 server = Gunicorn("forms_app:create_app()", env, args.workers, args.port)
                 try:
                     seconds, latencies = drive(args.clients, args.requests, surface(args.port))
@@ -245,7 +267,8 @@ def main(argv=None):
                              overbooked(database, capacity)))
 
     backend = "PostgreSQL" if args.database else "SQLite"
-    print(f"{backend}：{args.requests} 次报名，{args.clients} 个并发客户端，gunicorn {args.workers} 个 worker，名额 {capacity}")
+    limits = "限流关闭" if args.limiter == "off" else f"限流开启（{args.limiter}）"
+    print(f"{backend}：{args.requests} 次报名，{args.clients} 个并发客户端，gunicorn {args.workers} 个 worker，名额 {capacity}，{limits}")
     print("| 场景 | 报名/秒 | p50 (ms) | p99 (ms) | 超额 | 相对下限 |")
     print("|---|---:|---:|---:|---:|---:|")
     for label, rate, p50, p99, over in rows:
