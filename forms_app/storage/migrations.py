@@ -120,6 +120,13 @@ MIGRATIONS = [
         );
         """,
     ),
+    (
+        3,
+        "arrival order found through an index, not by reading the whole session",
+        """
+        CREATE INDEX enrolments_arrival ON enrolments (program, session, queue);
+        """,
+    ),
 ]
 
 LEDGER = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
