@@ -4,6 +4,8 @@ Staff type contact numbers in many shapes (010-8470 1234, 13800138000,
 +86 138 0013 8000); parents type their mobile. One module decides what is
 valid so the catalogue and the enrolment app never disagree.
 """
+from functools import lru_cache
+
 import phonenumbers
 from phonenumbers import PhoneNumberType
 
@@ -16,8 +18,15 @@ _MOBILE = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
 
 
 def _parse(text):
+    return _parse_text(str(text))
+
+
+@lru_cache(maxsize=1024)
+def _parse_text(text):
+    """Cached because one request parses the same number twice (rate-limit key, then
+    validation), and libphonenumber is a tenth of an enrolment's Python."""
     try:
-        number = phonenumbers.parse(str(text), "CN")
+        number = phonenumbers.parse(text, "CN")
     except phonenumbers.NumberParseException:
         return None
     if number.country_code != 86 or not phonenumbers.is_valid_number(number):
