@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The 09:00 rush: N parents waiting for a window that opens at a fixed instant.
 
-    .venv/bin/python benchmarks/rush.py [--clients 200,1000] [--capacity 40] [--workers 4]
+    .venv/bin/python benchmarks/rush.py [--clients 200,1000] [--capacity 40] [--workers 4] [--limiter off]
 
 Each of N client threads waits for the opening instant, then submits once
 through the JSON API (retrying only a "not open yet" answer, as a parent
@@ -10,7 +10,9 @@ busy (live places and the form page). Printed per N: seconds from opening
 until the session is full, p50/p99 latency of the answers, errors (5xx,
 timeouts, refused connections), how many losers were told 已进入候补, the
 slowest such answer, and overbooked places (must be 0). The floor is the
-same N enrolments through the storage transaction in one process.
+same N enrolments through the storage transaction in one process. Rate
+limits stay on, as in benchmarks/enrol_load.py, with parents spread over
+loopback addresses as a city's parents are spread over networks.
 """
 import argparse
 import json
@@ -25,7 +27,9 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from enrol_load import PROGRAM, SESSION, Gunicorn, direct, overbooked, percentile, person, request, write_classes  # noqa: E402
+from enrol_load import (  # noqa: E402
+    PROGRAM, SESSION, Gunicorn, direct, limiter_env, overbooked, parent_address, percentile, person, request, write_classes,
+)
 
 from programs.model import SHANGHAI  # noqa: E402
 
@@ -46,7 +50,8 @@ def parent(port, n, instant, answers):
     began = time.perf_counter()
     while True:
         try:
-            response, data = request(port, "POST", "/api/enrolments", body, {"Content-Type": "application/json"})
+            response, data = request(port, "POST", "/api/enrolments", body, {"Content-Type": "application/json"},
+                                     parent_address(n))
         except OSError as error:
             answers.append(("error", repr(error), time.perf_counter() - began, time.time()))
             return
@@ -72,14 +77,14 @@ def reader(port, stop, errors):
         turn += 1
 
 
-def rush(clients, capacity, workers, port, scratch):
+def rush(clients, capacity, workers, port, scratch, limiter):
     folder = scratch / f"rush-{clients}"
     write_classes(folder / "classes", capacity)
     instant = datetime.now(SHANGHAI).replace(microsecond=0) + timedelta(seconds=LEAD_SECONDS + 2)
     open_at(folder / "classes", instant)
     database = str(folder / "forms.sqlite3")
     env = {"FORMS_APP_DATABASE": database, "FORMS_APP_CLASSES_DIR": str(folder / "classes"),
-           "FORMS_APP_SECRET_KEY": "benchmark", "FORMS_APP_RATELIMIT_ENABLED": "false"}
+           "FORMS_APP_SECRET_KEY": "benchmark", **limiter_env(limiter)}
     server = Gunicorn("forms_app:create_app()", env, workers, port)
     answers, reader_errors, stop = [], [], threading.Event()
     opening = instant.timestamp()
@@ -120,12 +125,15 @@ def main(argv=None):
     parser.add_argument("--capacity", type=int, default=40)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--port", type=int, default=8766)
+    parser.add_argument("--limiter", default="redis://127.0.0.1:6379",
+                        help="the rate limiter's shared store, as in production; 'off' measures without limits")
     args = parser.parse_args(argv)
     rows = []
     with tempfile.TemporaryDirectory() as scratch:
         for clients in (int(n) for n in args.clients.split(",")):
-            rows.append(rush(clients, args.capacity, args.workers, args.port, Path(scratch)))
-    print(f"名额 {args.capacity}，gunicorn {args.workers} 个 worker，另有 {READERS} 个读者持续刷新余量和报名页")
+            rows.append(rush(clients, args.capacity, args.workers, args.port, Path(scratch), args.limiter))
+    limits = "限流关闭" if args.limiter == "off" else f"限流开启（{args.limiter}）"
+    print(f"名额 {args.capacity}，gunicorn {args.workers} 个 worker，{limits}，另有 {READERS} 个读者持续刷新余量和报名页")
     print("| 同时等待的家长 | 开放后满员 (s) | p50 (ms) | p99 (ms) | 错误 | 候补 | 最慢候补答复 (ms) | 候补位次连续 | 超额 | 下限：单进程事务 (s) |")
     print("|---:|---:|---:|---:|---:|---:|---:|:-:|---:|---:|")
     for row in rows:
