@@ -3,6 +3,9 @@ capacity reloads, staff actions and the lottery draw all share.
 
 Storage backends call these inside their write transaction, so the numbers
 they pass in are exact and nothing can change between deciding and writing.
+`confirmed` need only be counted up to capacity: no answer here changes
+beyond it, and stopping there keeps a popular session's rush from reading
+every confirmed enrolment on every request.
 """
 
 CONFIRMED, WAITLISTED, LOTTERY, CANCELLED = "confirmed", "waitlisted", "lottery", "cancelled"

@@ -112,7 +112,7 @@ class PostgresStorage(Storage):
             self._refuse_duplicate(conn, applicant, applicant.session)
             if place is None:
                 raise UnknownSession(f"{applicant.program}/{applicant.session}")
-            confirmed, waiting = self._tally(conn, applicant.program, applicant.session)
+            confirmed, waiting = self._tally(conn, applicant.program, applicant.session, place["capacity"])
             status = capacity.status_for_new(place["mode"], place["capacity"], confirmed, waiting)
             row = self._insert_enrolment(conn, applicant, submission, status)
             self._event(conn, applicant.program, applicant.session, row["id"], "enrolled", actor, {"status": status})
@@ -188,7 +188,7 @@ class PostgresStorage(Storage):
             if found is None or found.status != capacity.WAITLISTED:
                 return found
             place = self._lock(conn, found.program, found.session)
-            confirmed, _waiting = self._tally(conn, found.program, found.session)
+            confirmed, _waiting = self._tally(conn, found.program, found.session, place["capacity"])
             if capacity.by_hand(place["capacity"], confirmed) == capacity.CONFIRMED:
                 self._confirm(conn, found, actor)
             else:
@@ -212,7 +212,7 @@ class PostgresStorage(Storage):
             if place is None:
                 raise UnknownSession(f"{found.program}/{session}")
             self._refuse_duplicate(conn, found, session)
-            confirmed, waiting = self._tally(conn, found.program, session)
+            confirmed, waiting = self._tally(conn, found.program, session, place["capacity"])
             drawn = self._lottery(conn, found.program, session)
             status = capacity.status_for_new(place["mode"], place["capacity"], confirmed, waiting, bool(drawn and drawn["drawn_at"]))
             conn.execute(
@@ -366,14 +366,17 @@ class PostgresStorage(Storage):
         if existing:
             raise Duplicate(existing)
 
-    def _tally(self, conn, program, session):
+    def _tally(self, conn, program, session, up_to):
+        """(confirmed counted up to `up_to`, waiting): see capacity.py for why counting stops there."""
         row = conn.execute(
             """
-            SELECT count(*) FILTER (WHERE status = 'confirmed') AS confirmed,
-                   count(*) FILTER (WHERE status = 'waitlisted') AS waitlisted
-            FROM enrolments WHERE program = %s AND session = %s AND status IN ('confirmed', 'waitlisted')
+            SELECT (SELECT count(*) FROM (SELECT 1 FROM enrolments
+                        WHERE program = %(program)s AND session = %(session)s AND status = 'confirmed' LIMIT %(up_to)s) AS c
+                   ) AS confirmed,
+                   (SELECT count(*) FROM enrolments
+                    WHERE program = %(program)s AND session = %(session)s AND status = 'waitlisted') AS waitlisted
             """,
-            [program, session],
+            {"program": program, "session": session, "up_to": up_to},
         ).fetchone()
         return row["confirmed"], row["waitlisted"]
 
@@ -403,7 +406,7 @@ class PostgresStorage(Storage):
         place = self._lock(conn, program, session)
         if place is None:
             return []
-        fill = capacity.places_to_fill(place["capacity"], *self._tally(conn, program, session))
+        fill = capacity.places_to_fill(place["capacity"], *self._tally(conn, program, session, place["capacity"]))
         lucky = self._many(
             conn, "program = %s AND session = %s AND status = 'waitlisted' ORDER BY queue, id LIMIT %s", [program, session, fill]
         )

@@ -135,7 +135,7 @@ class SqliteStorage(Storage):
             place = self._places(applicant.program, applicant.session)
             if place is None:
                 raise UnknownSession(f"{applicant.program}/{applicant.session}")
-            confirmed, waiting = self._tally(applicant.program, applicant.session)
+            confirmed, waiting = self._tally(applicant.program, applicant.session, place[0])
             status = capacity.status_for_new(place[1], place[0], confirmed, waiting)
             row = records.new_enrolment(applicant, submission, status, self._unused_code())
             row["queue"] = self._queue_end(applicant.program, applicant.session)
@@ -211,8 +211,9 @@ class SqliteStorage(Storage):
             found = self._one("reference = ?", [reference])
             if found is None or found.status != capacity.WAITLISTED:
                 return found
-            confirmed, _waiting = self._tally(found.program, found.session)
-            if capacity.by_hand(self._places(found.program, found.session)[0], confirmed) == capacity.CONFIRMED:
+            place = self._places(found.program, found.session)
+            confirmed, _waiting = self._tally(found.program, found.session, place[0])
+            if capacity.by_hand(place[0], confirmed) == capacity.CONFIRMED:
                 self._set_status(found.id, capacity.CONFIRMED)
                 self._event(found.program, found.session, found.id, "promoted", actor, {"from": capacity.WAITLISTED})
                 self.db["outbox"].insert(records.promoted_message(found))
@@ -234,7 +235,7 @@ class SqliteStorage(Storage):
             if place is None:
                 raise UnknownSession(f"{found.program}/{session}")
             self._refuse_duplicate(found, session)
-            confirmed, waiting = self._tally(found.program, session)
+            confirmed, waiting = self._tally(found.program, session, place[0])
             status = capacity.status_for_new(place[1], place[0], confirmed, waiting, self._drawn(found.program, session))
             self.db.execute(
                 "UPDATE enrolments SET session = ?, status = ?, queue = ?, updated_at = ? WHERE id = ?",
@@ -369,13 +370,15 @@ class SqliteStorage(Storage):
         if existing:
             raise Duplicate(existing)
 
-    def _tally(self, program, session):
+    def _tally(self, program, session, up_to):
+        """(confirmed counted up to `up_to`, waiting): see capacity.py for why counting stops there."""
         return self.db.execute(
             """
-            SELECT count(*) FILTER (WHERE status = 'confirmed'), count(*) FILTER (WHERE status = 'waitlisted')
-            FROM enrolments WHERE program = ? AND session = ? AND status IN ('confirmed', 'waitlisted')
+            SELECT (SELECT count(*) FROM (SELECT 1 FROM enrolments
+                        WHERE program = :program AND session = :session AND status = 'confirmed' LIMIT :up_to)),
+                   (SELECT count(*) FROM enrolments WHERE program = :program AND session = :session AND status = 'waitlisted')
             """,
-            [program, session],
+            {"program": program, "session": session, "up_to": up_to},
         ).fetchone()
 
     def _promote(self, program, session, actor):
@@ -383,7 +386,7 @@ class SqliteStorage(Storage):
         place = self._places(program, session)
         if place is None:
             return []
-        confirmed, waiting = self._tally(program, session)
+        confirmed, waiting = self._tally(program, session, place[0])
         fill = capacity.places_to_fill(place[0], confirmed, waiting)
         if not fill:
             return []
