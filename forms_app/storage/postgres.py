@@ -46,6 +46,14 @@ def connect(url):
         return _shared[key]
 
 
+def disconnect(url):
+    """Close this process's pool for `url`, before its database or schema is dropped."""
+    with _shared_lock:
+        storage = _shared.pop((os.getpid(), url), None)
+    if storage is not None:
+        storage.close()
+
+
 class PostgresStorage(Storage):
     def __init__(self, url, size=POOL_SIZE):
         self.pool = ConnectionPool(

@@ -1,8 +1,14 @@
 """Fixtures for the enrolment app: a temporary classes/, an app on a real
-SQLite file, and real gunicorn servers for the concurrency tests."""
+database, and real gunicorn servers for the concurrency tests.
+
+Every test that uses the app runs twice, on an SQLite file and on a fresh
+schema of a real PostgreSQL, so each rule is shown through HTTP on both
+backends; tests marked sqlite_only are about SQLite itself and run once.
+"""
 import pytest
 
 from forms_app import create_app
+from forms_app.storage import postgres
 from tests.app.helpers import Classes, Server
 
 
@@ -21,9 +27,14 @@ def classes(tmp_path):
     return classes
 
 
-@pytest.fixture
-def database(tmp_path):
-    return tmp_path / "forms.sqlite3"
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request, tmp_path):
+    if request.param == "sqlite":
+        yield tmp_path / "forms.sqlite3"
+        return
+    url = request.getfixturevalue("postgres_url")
+    yield url
+    postgres.disconnect(url)
 
 
 @pytest.fixture

@@ -9,9 +9,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import closing
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import psycopg
 import requests
 import yaml
 
@@ -134,7 +136,11 @@ def submit_form(client, path, **fields):
 
 
 def rows(database, sql, params=()):
-    with sqlite3.connect(database) as conn:
+    """Read the app's database directly, whichever backend it is, for what no page shows."""
+    if str(database).startswith("postgresql://"):
+        with psycopg.connect(str(database)) as conn:
+            return [tuple(row) for row in conn.execute(sql, params or None).fetchall()]
+    with closing(sqlite3.connect(database)) as conn:
         return conn.execute(sql, params).fetchall()
 
 

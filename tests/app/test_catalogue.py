@@ -59,6 +59,7 @@ def test_reload_with_a_broken_file_keeps_serving_the_last_good_catalogue(classes
     assert app.test_client().post("/api/enrolments", json=api_child()).status_code == 201
 
 
+@pytest.mark.sqlite_only
 def test_configuration_comes_from_prefixed_environment(classes, database, tmp_path, monkeypatch):
     monkeypatch.setenv("FORMS_APP_DATABASE", str(database))
     monkeypatch.setenv("FORMS_APP_CLASSES_DIR", str(classes.path))

@@ -1,4 +1,5 @@
 """Schema changes are versioned steps: `flask migrate` is idempotent and keeps data."""
+import pytest
 from click.testing import CliRunner
 
 from forms_app.storage import migrations
@@ -17,6 +18,7 @@ def test_migrate_twice_changes_nothing_and_keeps_enrolments(app, client):
     assert client.get(f"/api/enrolments/{created['reference']}").get_json()["status"] == "confirmed"
 
 
+@pytest.mark.sqlite_only
 def test_a_fresh_database_runs_every_step_once(make_app, tmp_path):
     app = make_app(DATABASE=str(tmp_path / "fresh.sqlite3"))
     from forms_app.storage.sqlite import SqliteStorage

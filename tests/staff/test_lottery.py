@@ -82,6 +82,7 @@ def test_anyone_can_recompute_the_result_from_the_published_file(drawn_app, publ
     assert checked.returncode == 0 and "验证通过" in checked.stdout
 
 
+@pytest.mark.sqlite_only
 def test_the_same_entries_and_seed_give_the_same_result(drawn_app, make_app, database, tmp_path):
     twin = tmp_path / "twin.sqlite3"
     with sqlite3.connect(database) as source, sqlite3.connect(twin) as target:
