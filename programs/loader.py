@@ -5,6 +5,7 @@ returns the programs that are valid and a list of `PATH:LINE: message`
 problems for the rest. Both build.py and forms_app call load_catalogue().
 """
 import difflib
+import hashlib
 import re
 import typing
 from dataclasses import dataclass, field
@@ -31,6 +32,9 @@ class Issue:
 class Catalogue:
     programs: list = field(default_factory=list)
     problems: list = field(default_factory=list)
+    # SHA-256 of every file's name and bytes exactly as parsed: the enrolment app
+    # stores it so each worker can tell when the files it serves were reloaded.
+    fingerprint: str = ""
 
     @property
     def ok(self):
@@ -64,8 +68,12 @@ def load_catalogue(classes_dir):
     if not classes_dir.is_dir():
         catalogue.problems.append(Issue(str(classes_dir), 1, "找不到班级目录"))
         return catalogue
+    digest = hashlib.sha256()
     for path in program_files(classes_dir):
-        program, problems = load_program(path, classes_dir)
+        content = path.read_bytes()
+        digest.update(f"{path.relative_to(classes_dir)}\0{len(content)}\0".encode())
+        digest.update(content)
+        program, problems = load_program(path, classes_dir, content)
         catalogue.problems.extend(problems)
         if program is None:
             continue
@@ -78,11 +86,12 @@ def load_catalogue(classes_dir):
         catalogue.programs.append(program)
     catalogue.programs.sort(key=lambda p: p.id)
     catalogue.problems.sort()
+    catalogue.fingerprint = digest.hexdigest()
     return catalogue
 
 
-def load_program(path, classes_dir=None):
-    """Return (Program or None, [Issue])."""
+def load_program(path, classes_dir=None, content=None):
+    """Return (Program or None, [Issue]); `content` is the file's bytes when the caller has read them."""
     path = Path(path)
     name = str(path)
     if path.suffix != ".yaml":
@@ -91,7 +100,7 @@ def load_program(path, classes_dir=None):
     if not re.match(SLUG, program_id):
         problems.append(Issue(name, 1, f"文件名“{program_id}”不能作班级编号：只能用小写字母、数字和连字符，如 wangjing-2027-winter"))
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = (path.read_bytes() if content is None else content).decode("utf-8-sig")
     except UnicodeDecodeError:
         return None, problems + [Issue(name, 1, "文件不是 UTF-8 编码：请用 UTF-8 保存")]
     try:
