@@ -2,14 +2,13 @@
 
 Capacities and modes are copied into storage at start and on `flask reload`,
 so the transaction that decides a place reads them under its own lock. Each
-worker notices a reload by the stamp storage keeps and re-reads the YAML.
+worker notices a reload by the fingerprint storage keeps and re-reads the YAML.
 """
-import hashlib
 import time
 
 from flask import current_app
 
-from programs.loader import load_catalogue, program_files
+from programs.loader import load_catalogue
 
 from . import lottery
 from .db import get_db
@@ -23,21 +22,12 @@ class InvalidCatalogue(RuntimeError):
         self.problems = problems
 
 
-def stamp(classes_dir):
-    digest = hashlib.sha256()
-    for path in program_files(classes_dir):
-        digest.update(str(path.relative_to(classes_dir)).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
 def read(classes_dir):
-    """(Catalogue, stamp), or InvalidCatalogue listing every problem as PATH:LINE: message."""
-    fingerprint = stamp(classes_dir)
+    """The Catalogue, or InvalidCatalogue listing every problem as PATH:LINE: message."""
     catalogue = load_catalogue(classes_dir)
     if not catalogue.ok:
         raise InvalidCatalogue(classes_dir, catalogue.problems)
-    return catalogue, fingerprint
+    return catalogue
 
 
 def places(catalogue):
@@ -52,27 +42,47 @@ def reload(app, actor):
     """Read the YAML, store its capacities (promoting whoever now fits) and serve it.
 
     Returns (catalogue, promoted enrolments)."""
-    catalogue, fingerprint = read(app.config["CLASSES_DIR"])
+    catalogue = read(app.config["CLASSES_DIR"])
+    return catalogue, _store_and_serve(app, catalogue, actor)
+
+
+def _store_and_serve(app, catalogue, actor):
     with app.app_context():
-        promoted = get_db().sync_places(places(catalogue), fingerprint, actor)
+        promoted = get_db().sync_places(places(catalogue), catalogue.fingerprint, actor)
         lottery.publish()
-    app.extensions["catalogue"] = {"catalogue": catalogue, "stamp": fingerprint, "checked": time.monotonic()}
-    return catalogue, promoted
+    _serve(app, catalogue)
+    return promoted
+
+
+def _serve(app, catalogue):
+    app.extensions["catalogue"] = {"catalogue": catalogue, "checked": time.monotonic()}
 
 
 def current():
-    """The catalogue, re-read when another process has run a reload since this worker last looked."""
-    loaded = current_app.extensions["catalogue"]
+    """The catalogue, re-read when another process has run a reload since this worker last looked.
+
+    Files that match what was stored are only served: the reloading process has
+    already written their capacities. Files edited again since are stored too,
+    so the capacities decided on always match the catalogue parents see."""
+    app = current_app._get_current_object()
+    loaded = app.extensions["catalogue"]
     now = time.monotonic()
-    if now - loaded["checked"] >= current_app.config["CATALOGUE_CHECK_SECONDS"]:
-        loaded["checked"] = now
-        if get_db().catalogue_stamp() != loaded["stamp"]:
-            try:
-                reload(current_app._get_current_object(), "system:reload")
-            except InvalidCatalogue as invalid:
-                current_app.logger.error("keeping the catalogue already loaded: %s", invalid)
-            loaded = current_app.extensions["catalogue"]
-    return loaded["catalogue"]
+    if now - loaded["checked"] < app.config["CATALOGUE_CHECK_SECONDS"]:
+        return loaded["catalogue"]
+    loaded["checked"] = now
+    stored = get_db().catalogue_stamp()
+    if stored == loaded["catalogue"].fingerprint:
+        return loaded["catalogue"]
+    try:
+        catalogue = read(app.config["CLASSES_DIR"])
+    except InvalidCatalogue as invalid:
+        app.logger.error("keeping the catalogue already loaded: %s", invalid)
+        return loaded["catalogue"]
+    if catalogue.fingerprint == stored:
+        _serve(app, catalogue)
+    else:
+        _store_and_serve(app, catalogue, "system:reload")
+    return catalogue
 
 
 def init_app(app):

@@ -44,6 +44,16 @@ def test_other_workers_notice_a_reload(classes, make_app):
     assert places["capacity"] == 7
 
 
+def test_files_edited_again_after_a_reload_are_stored_before_they_are_served(classes, make_app, database):
+    worker, other = make_app(), make_app()
+    classes.write("wangjing-winter", capacity=7)
+    reload(other)
+    classes.write("wangjing-winter", capacity=3)
+    places = worker.test_client().get("/api/availability").get_json()["wangjing-winter"]["week-1"]
+    assert places["capacity"] == 3
+    assert rows(database, "SELECT capacity FROM places WHERE program = 'wangjing-winter' AND session = 'week-1'") == [(3,)]
+
+
 def test_an_invalid_catalogue_refuses_to_start_and_says_why(classes, make_app):
     (classes.path / "broken.yaml").write_text("title: 缺了很多字段\n", encoding="utf-8")
     with pytest.raises(InvalidCatalogue) as refused:
