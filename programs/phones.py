@@ -18,15 +18,8 @@ _MOBILE = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
 
 
 def _parse(text):
-    return _parse_text(str(text))
-
-
-@lru_cache(maxsize=1024)
-def _parse_text(text):
-    """Cached because one request parses the same number twice (rate-limit key, then
-    validation), and libphonenumber is a tenth of an enrolment's Python."""
     try:
-        number = phonenumbers.parse(text, "CN")
+        number = phonenumbers.parse(str(text), "CN")
     except phonenumbers.NumberParseException:
         return None
     if number.country_code != 86 or not phonenumbers.is_valid_number(number):
@@ -45,6 +38,13 @@ def normalize_mobile(text):
     The national form is what parents type and what duplicate checks compare,
     so "+86 138-0013-8000" and "13800138000" are the same parent.
     """
+    return _national_mobile(str(text))
+
+
+@lru_cache(maxsize=1024)
+def _national_mobile(text):
+    """Cached because one request asks twice (rate-limit key, then validation),
+    and libphonenumber is a twentieth of an enrolment's Python."""
     number = _parse(text)
     if number is None or phonenumbers.number_type(number) not in _MOBILE:
         return None
