@@ -127,6 +127,13 @@ MIGRATIONS = [
         CREATE INDEX enrolments_arrival ON enrolments (program, session, queue);
         """,
     ),
+    (
+        4,
+        "one index fewer to write on every enrolment: enrolments_waitlist answers what enrolments_queue did",
+        """
+        DROP INDEX enrolments_queue;
+        """,
+    ),
 ]
 
 LEDGER = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
