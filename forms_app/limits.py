@@ -12,6 +12,7 @@ of what an enrolment costs at gunicorn (benchmarks/enrol_load.py).
 """
 import functools
 import logging
+import time
 
 from flask import abort, current_app, request
 from limits import parse_many
@@ -25,6 +26,8 @@ ENROL_PER_ADDRESS = "300/minute"
 ENROL_PER_PHONE = "20/hour"
 LOOKUP_PER_ADDRESS = "20/hour"
 LOOKUP_PER_PHONE = "5/hour"
+
+WARN_EVERY_SECONDS = 60
 
 log = logging.getLogger(__name__)
 
@@ -48,13 +51,21 @@ class Counters:
         self.prefix = prefix
         self.shared = FixedWindowRateLimiter(storage_from_string(uri, wrap_exceptions=True))
         self.local = FixedWindowRateLimiter(storage_from_string("memory://"))
+        self.warned_at = None
 
     def _ask(self, question, item, key):
         try:
             return getattr(self.shared, question)(item, self.prefix, *key)
         except StorageError as error:
-            log.warning("rate-limit store unreachable, counting in this process: %s", error.storage_error)
+            self._warn(error.storage_error)
             return getattr(self.local, question)(item, self.prefix, *key)
+
+    def _warn(self, error):
+        """Once a minute at most: during an outage at 09:00 every request would otherwise log it."""
+        now = time.monotonic()
+        if self.warned_at is None or now - self.warned_at >= WARN_EVERY_SECONDS:
+            self.warned_at = now
+            log.warning("rate-limit store unreachable, counting in this process: %s", error)
 
     def allow(self, rule, key):
         """Count this request against an unconditional rule, or only look for a conditional one."""
