@@ -28,6 +28,10 @@ LOOKUP_PER_ADDRESS = "20/hour"
 LOOKUP_PER_PHONE = "5/hour"
 
 WARN_EVERY_SECONDS = 60
+# A store that does not answer within this long is treated as down, and left alone for
+# RETRY_SECONDS: a hung Redis must not hold up every enrolment for a TCP timeout.
+STORE_TIMEOUT_SECONDS = 0.5
+RETRY_SECONDS = 5
 
 log = logging.getLogger(__name__)
 
@@ -49,16 +53,21 @@ class Counters:
 
     def __init__(self, uri, prefix):
         self.prefix = prefix
-        self.shared = FixedWindowRateLimiter(storage_from_string(uri, wrap_exceptions=True))
+        timeouts = {"socket_timeout": STORE_TIMEOUT_SECONDS, "socket_connect_timeout": STORE_TIMEOUT_SECONDS}
+        options = timeouts if uri.startswith("redis") else {}
+        self.shared = FixedWindowRateLimiter(storage_from_string(uri, wrap_exceptions=True, **options))
         self.local = FixedWindowRateLimiter(storage_from_string("memory://"))
         self.warned_at = None
+        self.retry_at = 0.0
 
     def _ask(self, question, item, key):
-        try:
-            return getattr(self.shared, question)(item, self.prefix, *key)
-        except StorageError as error:
-            self._warn(error.storage_error)
-            return getattr(self.local, question)(item, self.prefix, *key)
+        if time.monotonic() >= self.retry_at:
+            try:
+                return getattr(self.shared, question)(item, self.prefix, *key)
+            except StorageError as error:
+                self.retry_at = time.monotonic() + RETRY_SECONDS
+                self._warn(error.storage_error)
+        return getattr(self.local, question)(item, self.prefix, *key)
 
     def _warn(self, error):
         """Once a minute at most: during an outage at 09:00 every request would otherwise log it."""

@@ -1,4 +1,6 @@
 """The JSON API through HTTP: availability, enrol, show, cancel, and its OpenAPI description."""
+import socket
+import threading
 from datetime import datetime, timedelta
 
 import jsonschema
@@ -156,6 +158,19 @@ def test_one_phone_number_is_counted_across_the_api_and_the_form(make_app):
     assert [enrol(client, name=f"孩子{n}").status_code for n in range(20)] == [201] * 20
     page = client.post("/enrol/wangjing-winter/week-1", data={"phone": api_child()["phone"]})
     assert page.status_code == 429 and "操作太频繁了，请稍后再试。" in page.get_data(as_text=True)
+
+
+def test_a_limit_store_that_hangs_is_tried_once_then_left_alone(make_app):
+    """A Redis that accepts connections and never answers: enrolments go on, counted in memory."""
+    hung, connections = socket.socket(), []
+    hung.bind(("127.0.0.1", 0))
+    hung.listen(16)
+    threading.Thread(target=lambda: [connections.append(hung.accept()) for _ in range(16)], daemon=True).start()
+    client = make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{hung.getsockname()[1]}").test_client()
+    codes = [enrol(client, name=f"孩子{n}").status_code for n in range(21)]
+    assert codes == [201] * 20 + [429]
+    assert len(connections) == 1
+    hung.close()
 
 
 def test_an_unreachable_limit_store_neither_stops_enrolments_nor_lifts_the_limits(make_app, caplog):
