@@ -268,6 +268,26 @@ def limiter_env(store):
             "FORMS_APP_RATELIMIT_KEY_PREFIX": f"enrol-load-{uuid.uuid4().hex}"}
 
 
+def at_gunicorn(args, label, target, env, surface, database, capacity):
+    """One table row: `target` served by gunicorn, driven through `surface` by the clients."""
+    server = Gunicorn(target, env, args.workers, args.port)
+    try:
+        seconds, latencies = drive(args.clients, args.requests, surface(args.port))
+    finally:
+        server.stop()
+    return (label, args.requests / seconds, percentile(latencies, 0.5), percentile(latencies, 0.99),
+            overbooked(database, capacity))
+
+
+def add_limiter_argument(parser):
+    parser.add_argument("--limiter", default="redis://127.0.0.1:6379",
+                        help="the rate limiter's shared store, as in production; 'off' measures without limits")
+
+
+def limiter_label(store):
+    return "限流关闭" if store == "off" else f"限流开启（{store}）"
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=50)
@@ -275,8 +295,7 @@ def main(argv=None):
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--database", help="a postgresql:// server to measure instead of SQLite files")
-    parser.add_argument("--limiter", default="redis://127.0.0.1:6379",
-                        help="the rate limiter's shared store, as in production; 'off' measures without limits")
+    add_limiter_argument(parser)
     args = parser.parse_args(argv)
     capacity = args.requests // 2
     rows = []
@@ -290,14 +309,8 @@ def main(argv=None):
         for label, target in (("最简计数+插入应用（下限）", "floor_app:app"), ("同上，最简 Flask 应用（议题的参照）", "floor_app:flask_app")):
             floor_db = str(scratch / f"{target.replace(':', '-')}.sqlite3")
             floor_app.create(floor_db)
-            server = Gunicorn(target, {"FLOOR_DATABASE": floor_db, "FLOOR_CAPACITY": str(capacity),
-                                       "PYTHONPATH": str(ROOT / "benchmarks")}, args.workers, args.port)
-            try:
-                seconds, latencies = drive(args.clients, args.requests, floor_enrol(args.port))
-            finally:
-                server.stop()
-            rows.append((label, args.requests / seconds, percentile(latencies, 0.5), percentile(latencies, 0.99),
-                         overbooked(floor_db, capacity)))
+            env = {"FLOOR_DATABASE": floor_db, "FLOOR_CAPACITY": str(capacity), "PYTHONPATH": str(ROOT / "benchmarks")}
+            rows.append(at_gunicorn(args, label, target, env, floor_enrol, floor_db, capacity))
         (_, floor_rate, *_), (_, flask_rate, _, flask_p99, _) = rows[1:3]
 
         for label, surface in (("JSON API", json_enrol), ("HTML 表单（GET+POST）", form_enrol)):
@@ -306,17 +319,11 @@ def main(argv=None):
             with fresh_database(args.database, folder, "forms") as database:
                 env = {"FORMS_APP_DATABASE": database, "FORMS_APP_CLASSES_DIR": str(folder / "classes"),
                        "FORMS_APP_SECRET_KEY": "benchmark", **limiter_env(args.limiter)}
-                server = Gunicorn("forms_app:create_app()", env, args.workers, args.port)
-                try:
-                    seconds, latencies = drive(args.clients, args.requests, surface(args.port))
-                finally:
-                    server.stop()
-                rows.append((label, args.requests / seconds, percentile(latencies, 0.5), percentile(latencies, 0.99),
-                             overbooked(database, capacity)))
+                rows.append(at_gunicorn(args, label, "forms_app:create_app()", env, surface, database, capacity))
 
     backend = "PostgreSQL" if args.database else "SQLite"
-    limits = "限流关闭" if args.limiter == "off" else f"限流开启（{args.limiter}）"
-    print(f"{backend}：{args.requests} 次报名，{args.clients} 个并发客户端，gunicorn {args.workers} 个 worker，名额 {capacity}，{limits}")
+    print(f"{backend}：{args.requests} 次报名，{args.clients} 个并发客户端，gunicorn {args.workers} 个 worker，"
+          f"名额 {capacity}，{limiter_label(args.limiter)}")
     print("磁盘 fsync（运行前取样 3 秒）：p50 {:.2f} ms，p99 {:.2f} ms，最长 {:.0f} ms".format(*disk))
     print("| 场景 | 报名/秒 | p50 (ms) | p99 (ms) | 超额 | 相对下限 |")
     print("|---|---:|---:|---:|---:|---:|")

@@ -28,7 +28,8 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from enrol_load import (  # noqa: E402
-    PROGRAM, SESSION, Gunicorn, direct, limiter_env, overbooked, parent_address, percentile, person, request, write_classes,
+    PROGRAM, SESSION, Gunicorn, add_limiter_argument, direct, limiter_env, limiter_label, overbooked, parent_address,
+    percentile, person, request, write_classes,
 )
 
 from programs.model import SHANGHAI  # noqa: E402
@@ -125,15 +126,13 @@ def main(argv=None):
     parser.add_argument("--capacity", type=int, default=40)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--port", type=int, default=8766)
-    parser.add_argument("--limiter", default="redis://127.0.0.1:6379",
-                        help="the rate limiter's shared store, as in production; 'off' measures without limits")
+    add_limiter_argument(parser)
     args = parser.parse_args(argv)
     rows = []
     with tempfile.TemporaryDirectory() as scratch:
         for clients in (int(n) for n in args.clients.split(",")):
             rows.append(rush(clients, args.capacity, args.workers, args.port, Path(scratch), args.limiter))
-    limits = "限流关闭" if args.limiter == "off" else f"限流开启（{args.limiter}）"
-    print(f"名额 {args.capacity}，gunicorn {args.workers} 个 worker，{limits}，另有 {READERS} 个读者持续刷新余量和报名页")
+    print(f"名额 {args.capacity}，gunicorn {args.workers} 个 worker，{limiter_label(args.limiter)}，另有 {READERS} 个读者持续刷新余量和报名页")
     print("| 同时等待的家长 | 开放后满员 (s) | p50 (ms) | p99 (ms) | 错误 | 候补 | 最慢候补答复 (ms) | 候补位次连续 | 超额 | 下限：单进程事务 (s) |")
     print("|---:|---:|---:|---:|---:|---:|---:|:-:|---:|---:|")
     for row in rows:
