@@ -1,21 +1,43 @@
-"""Who gets a place: the one decision parents' requests, cancellations,
-capacity reloads, staff actions and the lottery draw all share.
+"""Who gets a place, and in what order: the one decision parents' requests,
+cancellations, capacity reloads, staff actions and the lottery draw all share.
 
-Storage backends call these inside their write transaction, so the numbers
-they pass in are exact and nothing can change between deciding and writing.
-`confirmed` need only be counted up to capacity: no answer here changes
-beyond it, and stopping there keeps a popular session's rush from reading
-every confirmed enrolment on every request.
+Storage calls these inside its write transaction, so the numbers it passes in
+are exact and nothing can change between deciding and writing. `confirmed`
+need only be counted up to capacity: no answer here changes beyond it, and
+stopping there keeps a popular session's rush from reading every confirmed
+enrolment on every request.
+
+The waitlist is ordered by `queue`, a number each enrolment gets on arrival
+(one past the session's last); staff putting someone first gives them one
+below the front, and a lottery draw renumbers its entries in drawn order.
 """
 
 CONFIRMED, WAITLISTED, LOTTERY, CANCELLED = "confirmed", "waitlisted", "lottery", "cancelled"
+
+# Every status, in the order a roster lists them, with the words parents and staff read.
+STATUS_LABELS = {
+    CONFIRMED: "报名成功",
+    LOTTERY: "已登记，等待摇号",
+    WAITLISTED: "候补中",
+    CANCELLED: "已取消",
+}
+STATUSES = tuple(STATUS_LABELS)
+LIVE = (CONFIRMED, LOTTERY, WAITLISTED)
 
 
 def status_for_new(mode, capacity, confirmed, waiting, drawn=False):
     """A newcomer never jumps the queue: with anyone waiting, they wait too.
 
     Before its draw a lottery session only collects entries; after it, a
-    newcomer (someone staff moved in) queues like anywhere else."""
+    newcomer (someone staff moved in) queues like anywhere else.
+
+    >>> status_for_new("first_come", 2, 1, 0)
+    'confirmed'
+    >>> status_for_new("first_come", 2, 1, 3)
+    'waitlisted'
+    >>> status_for_new("lottery", 2, 0, 0), status_for_new("lottery", 2, 0, 0, drawn=True)
+    ('lottery', 'confirmed')
+    """
     if mode == "lottery" and not drawn:
         return LOTTERY
     if confirmed < capacity and waiting == 0:
@@ -24,7 +46,11 @@ def status_for_new(mode, capacity, confirmed, waiting, drawn=False):
 
 
 def places_to_fill(capacity, confirmed, waiting):
-    """How many waitlisted people move up now; a lowered capacity drops nobody."""
+    """How many waitlisted people move up now; a lowered capacity drops nobody.
+
+    >>> places_to_fill(5, 2, 10), places_to_fill(2, 5, 10), places_to_fill(5, 2, 1)
+    (3, 0, 1)
+    """
     return max(0, min(capacity - confirmed, waiting))
 
 
@@ -34,5 +60,18 @@ def by_hand(capacity, confirmed):
     return CONFIRMED if confirmed < capacity else WAITLISTED
 
 
+def first_in_line(front):
+    """The queue number that puts someone ahead of `front`, the waitlist's first."""
+    return front - 1
+
+
 def remaining(capacity, confirmed):
     return max(0, capacity - confirmed)
+
+
+def drawn_order(record, entries):
+    """(entry, status, rank) for each entry of a lottery record: winners first, then the
+    waitlist, both in drawn order, so rank becomes the queue number later promotions follow."""
+    by_code = {entry.code: entry for entry in entries}
+    ranked = [(code, CONFIRMED) for code in record["confirmed"]] + [(code, WAITLISTED) for code in record["waitlisted"]]
+    return [(by_code[code], status, rank) for rank, (code, status) in enumerate(ranked, 1)]

@@ -153,15 +153,14 @@ def latest():
     return MIGRATIONS[-1][0]
 
 
-def apply(execute, dialect, now):
-    """Run the pending steps through `execute(sql[, params])` (rows as tuples) inside the caller's
-    exclusive transaction, so each backend only decides how that transaction is made exclusive."""
-    mark = "?" if dialect == "sqlite" else "%s"
-    execute(LEDGER)
-    applied = {row[0] for row in execute("SELECT version FROM schema_migrations")}
+def apply(tx, dialect, now):
+    """Run the pending steps inside the caller's exclusive transaction `tx`, so each database
+    only decides how that transaction is made exclusive."""
+    tx.run(LEDGER)
+    applied = {row["version"] for row in tx.all("SELECT version FROM schema_migrations")}
     steps = pending(applied)
     for version, name, sql in steps:
         for statement in statements(sql, dialect):
-            execute(statement)
-        execute(f"INSERT INTO schema_migrations (version, name, applied_at) VALUES ({mark}, {mark}, {mark})", [version, name, now])
+            tx.run(statement)
+        tx.run("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", [version, name, now])
     return [version for version, _, _ in steps]

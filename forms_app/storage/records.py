@@ -1,19 +1,14 @@
 """The rows every backend writes and reads, built by one piece of Python.
 
-Backends differ only in their SQL and in how they make a transaction
-exclusive; what an enrolment row holds, how a repeated submission is
-recognised and what an event or outbox message says must be the same, or
-moving a district from SQLite to PostgreSQL would change answers.
+What an enrolment row holds and how a repeated submission is recognised
+must not depend on the database, or moving a district from SQLite to
+PostgreSQL would change answers.
 """
 import json
-from datetime import date, datetime
+from datetime import date
 
-from programs.model import SHANGHAI
-
-from ..capacity import CONFIRMED, WAITLISTED
-from . import Enrolment
 from ..references import new_reference
-
+from . import Enrolment
 
 PURGED = "已清除"
 
@@ -26,10 +21,6 @@ WITH_POSITION = """
           AND (w.queue < e.queue OR (w.queue = e.queue AND w.id <= e.id))
     ) END AS position
     FROM enrolments e WHERE """
-
-
-def now():
-    return datetime.now(SHANGHAI).isoformat(timespec="milliseconds")
 
 
 def dumps(value):
@@ -47,9 +38,8 @@ def request_key(applicant, submission):
     return "|".join(fields + [birthdate_text(applicant) or ""])
 
 
-def new_enrolment(applicant, submission, status, code):
-    """The enrolments row for a newcomer, in column order; the backend adds the id it is given."""
-    stamp = now()
+def new_enrolment(applicant, submission, status, code, stamp):
+    """The enrolments row for a newcomer, in column order; the database adds the id it is given."""
     return {
         "reference": new_reference(),
         "code": code,
@@ -67,26 +57,6 @@ def new_enrolment(applicant, submission, status, code):
         "request_key": request_key(applicant, submission),
         "created_at": stamp,
         "updated_at": stamp,
-    }
-
-
-def drawn_places(record, entries):
-    """(entry, status, rank) for each entry of a lottery record: winners first, then the
-    waitlist, both in drawn order, so rank becomes the queue number later promotions follow."""
-    by_code = {entry.code: entry for entry in entries}
-    ranked = [(code, CONFIRMED) for code in record["confirmed"]] + [(code, WAITLISTED) for code in record["waitlisted"]]
-    return [(by_code[code], status, rank) for rank, (code, status) in enumerate(ranked, 1)]
-
-
-def promoted_message(enrolment, kind="promoted"):
-    """The outbox row that tells a parent their child's place changed: promoted off the
-    waitlist, or (kind "drawn") the lottery's result; the result page says which."""
-    return {
-        "created_at": now(),
-        "enrolment_id": enrolment.id,
-        "kind": kind,
-        "recipient": enrolment.phone,
-        "payload": dumps({"reference": enrolment.reference, "program": enrolment.program, "session": enrolment.session}),
     }
 
 

@@ -1,6 +1,5 @@
 """Schema changes are versioned steps: `flask migrate` is idempotent and keeps data."""
 import pytest
-from click.testing import CliRunner
 
 from forms_app.storage import migrations
 from tests.app.helpers import api_child
@@ -24,6 +23,6 @@ def test_a_fresh_database_runs_every_step_once(make_app, tmp_path):
     from forms_app.storage.sqlite import SqliteStorage
 
     storage = SqliteStorage(app.config["DATABASE"])
-    versions = [row[0] for row in storage.db.execute("SELECT version FROM schema_migrations ORDER BY version")]
+    versions = [row[0] for row in storage.database.conn.execute("SELECT version FROM schema_migrations ORDER BY version")]
     storage.close()
     assert versions == [step[0] for step in migrations.MIGRATIONS]

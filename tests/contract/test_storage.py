@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from forms_app.storage import Applicant, Counts, Duplicate, Places, UnknownSession, migrations
+from forms_app.storage import Applicant, Counts, Duplicate, UnknownSession, migrations
 from tests.contract.conftest import PLACES
 
 

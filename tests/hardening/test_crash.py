@@ -81,7 +81,7 @@ def trace(statement):
         if len(updates) == 2:
             os.kill(os.getpid(), signal.SIGKILL)
 
-storage.db.conn.set_trace_callback(trace)
+storage.database.conn.set_trace_callback(trace)
 storage.cancel(sys.argv[2], "crash-test")
 """
 

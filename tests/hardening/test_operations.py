@@ -11,7 +11,7 @@ import pytest
 import redis
 import requests
 
-from tests.app.helpers import ROOT, api_child, rows
+from tests.app.helpers import ROOT, api_child
 
 
 def test_online_backup_while_enrolling_restores_every_acknowledged_enrolment(classes, serve, database, tmp_path):
@@ -61,11 +61,11 @@ def test_healthz_is_green_only_when_the_database_can_be_written(app, client):
     from forms_app.db import get_db
 
     with app.app_context():
-        get_db().db.execute("PRAGMA query_only = 1")
+        get_db().database.conn.execute("PRAGMA query_only = 1")
         try:
             answer = app.test_client().get("/healthz")
         finally:
-            get_db().db.execute("PRAGMA query_only = 0")
+            get_db().database.conn.execute("PRAGMA query_only = 0")
     assert answer.status_code == 503
     assert answer.get_json()["message"] == "数据库无法读写"
 

@@ -1,0 +1,450 @@
+"""Every enrolment transaction, written once for every database.
+
+Each method is one transaction: it takes the session's lock, reads what it
+must, asks `forms_app.capacity` who gets a place, and writes the rows, the
+audit event and the outbox message together. The database itself is an
+adapter (`sqlite.py`, `postgres.py`) that supplies only what truly differs:
+how to connect, how a write transaction becomes exclusive, the placeholder
+style, and backup. SQL here is written once with `?` placeholders in the
+subset both SQLite and PostgreSQL speak.
+"""
+import json
+
+from programs import lottery
+
+from .. import capacity, notices
+from ..clock import stamp
+from ..references import new_code
+from . import Counts, Duplicate, Event, Lottery, StaffAccount, UnknownSession, migrations, records
+
+STAFF_COLUMNS = "username, organizer, admin, password_hash, disabled"
+LOTTERY_COLUMNS = "program, session, seed, commitment, committed_at, drawn_at, publication"
+ROSTER_ORDER = "CASE status {} ELSE {} END".format(
+    " ".join(f"WHEN '{status}' THEN {rank}" for rank, status in enumerate(capacity.STATUSES)), len(capacity.STATUSES)
+)
+
+
+class Storage:
+    """The one storage the app talks to, over a `database` adapter (see sqlite.py for its shape)."""
+
+    def __init__(self, database):
+        self.database = database
+
+    # --- the schema and the catalogue -------------------------------------------------------
+
+    def create_schema(self):
+        """Apply the pending steps of `migrations`; return the versions applied (none when up to date)."""
+        with self.database.migrating() as tx:
+            return migrations.apply(tx, self.database.dialect, stamp())
+
+    def sync_places(self, places, catalogue_stamp, actor):
+        """Store capacities from the YAML, promote whoever now fits; return the promoted."""
+        promoted = []
+        with self.database.writing() as tx:
+            for place in places:
+                before = self._lock(tx, place.program, place.session)
+                tx.run(
+                    """
+                    INSERT INTO places (program, session, capacity, mode, ends) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (program, session) DO UPDATE
+                        SET capacity = excluded.capacity, mode = excluded.mode, ends = excluded.ends
+                    """,
+                    [place.program, place.session, place.capacity, place.mode, place.ends.isoformat() if place.ends else None],
+                )
+                if before and before["capacity"] != place.capacity:
+                    detail = {"from": before["capacity"], "to": place.capacity}
+                    self._event(tx, place.program, place.session, None, "capacity_changed", actor, detail)
+                if place.mode == "lottery":
+                    self._commit_seed(tx, place.program, place.session)
+                promoted += self._promote(tx, place.program, place.session, actor)
+            self._set_meta(tx, "catalogue_stamp", catalogue_stamp)
+        return promoted
+
+    def catalogue_stamp(self):
+        """The stamp of the catalogue last synced, so every worker can notice a reload."""
+        with self.database.reading() as tx:
+            row = tx.one("SELECT value FROM meta WHERE key = 'catalogue_stamp'")
+        return row["value"] if row else None
+
+    # --- a family's requests ---------------------------------------------------------------
+
+    def enrol(self, applicant, submission, actor):
+        """(Enrolment, replayed): a repeat of the same submission returns the first answer.
+        Raises Duplicate for a second live enrolment of the same person, UnknownSession for
+        a session the catalogue never synced."""
+        with self.database.writing() as tx:
+            place = self._lock(tx, applicant.program, applicant.session)
+            replay = self._one(tx, "request_key = ?", [records.request_key(applicant, submission)])
+            if replay:
+                return replay, True
+            self._refuse_duplicate(tx, applicant, applicant.session)
+            if place is None:
+                raise UnknownSession(f"{applicant.program}/{applicant.session}")
+            confirmed, waiting = self._tally(tx, applicant.program, applicant.session, place["capacity"])
+            status = capacity.status_for_new(place["mode"], place["capacity"], confirmed, waiting)
+            row = self._insert_enrolment(tx, applicant, submission, status)
+            self._event(tx, applicant.program, applicant.session, row["id"], "enrolled", actor, {"status": status})
+        return records.enrolment(row, waiting + 1 if status == capacity.WAITLISTED else None), False
+
+    def cancel(self, reference, actor):
+        """(Enrolment or None, [promoted]): cancelling a confirmed place promotes the next in line."""
+        with self.database.writing() as tx:
+            found = self._locked_enrolment(tx, reference)
+            if found is None or found.status == capacity.CANCELLED:
+                return found, []
+            self._set_status(tx, found.id, capacity.CANCELLED)
+            self._event(tx, found.program, found.session, found.id, "cancelled", actor, {"from": found.status})
+            promoted = self._promote(tx, found.program, found.session, actor)
+            return self._one(tx, "id = ?", [found.id]), promoted
+
+    def get(self, reference):
+        """The enrolment with its current waitlist position, or None."""
+        with self.database.reading() as tx:
+            return self._one(tx, "reference = ?", [reference])
+
+    def find(self, phone, code):
+        """The enrolment with this short code, only if the phone matches too."""
+        with self.database.reading() as tx:
+            found = self._one(tx, "code = ?", [code])
+        return found if found and found.phone == phone else None
+
+    def submission(self, submission):
+        """All enrolments made by one form submission (siblings), in the order answered."""
+        with self.database.reading() as tx:
+            return self._many(tx, "submission = ? ORDER BY id", [submission])
+
+    # --- what the catalogue and the console read -------------------------------------------
+
+    def counts(self):
+        """{(program, session): Counts} for every synced session."""
+        with self.database.reading() as tx:
+            rows = tx.all(
+                """
+                SELECT p.program, p.session, p.capacity,
+                       count(e.id) FILTER (WHERE e.status = 'confirmed') AS confirmed,
+                       count(e.id) FILTER (WHERE e.status = 'waitlisted') AS waitlisted
+                FROM places p LEFT JOIN enrolments e
+                  ON e.program = p.program AND e.session = p.session AND e.status IN ('confirmed', 'waitlisted')
+                GROUP BY p.program, p.session
+                """
+            )
+        return {(r["program"], r["session"]): Counts(r["capacity"], r["confirmed"], r["waitlisted"]) for r in rows}
+
+    def status_counts(self):
+        """{(program, session): {status: number}} over every status, cancelled included."""
+        counts = {}
+        with self.database.reading() as tx:
+            rows = tx.all("SELECT program, session, status, count(*) AS n FROM enrolments GROUP BY program, session, status")
+        for row in rows:
+            counts.setdefault((row["program"], row["session"]), {})[row["status"]] = row["n"]
+        return counts
+
+    def roster(self, program, session):
+        """Every enrolment of one session, any status, with waitlist positions, in queue order."""
+        with self.database.reading() as tx:
+            return self._many(tx, f"program = ? AND session = ? ORDER BY {ROSTER_ORDER}, queue, id", [program, session])
+
+    # --- staff actions ---------------------------------------------------------------------
+
+    def promote(self, reference, actor):
+        """A waitlisted person by hand: confirmed when `capacity.by_hand` finds a place, else first in line."""
+        with self.database.writing() as tx:
+            found = self._locked_enrolment(tx, reference)
+            if found is None or found.status != capacity.WAITLISTED:
+                return found
+            place = self._lock(tx, found.program, found.session)
+            confirmed, _waiting = self._tally(tx, found.program, found.session, place["capacity"])
+            if capacity.by_hand(place["capacity"], confirmed) == capacity.CONFIRMED:
+                self._confirm(tx, found, actor, notices.PROMOTED)
+            else:
+                front = tx.one(
+                    "SELECT min(queue) AS front FROM enrolments WHERE program = ? AND session = ? AND status = 'waitlisted'",
+                    [found.program, found.session],
+                )["front"]
+                tx.run("UPDATE enrolments SET queue = ?, updated_at = ? WHERE id = ?", [capacity.first_in_line(front), stamp(), found.id])
+                self._event(tx, found.program, found.session, found.id, "queued_first", actor, {"from": found.position})
+            return self._one(tx, "id = ?", [found.id])
+
+    def move(self, reference, session, actor):
+        """(Enrolment, [promoted]): to another session of the same program, admitted there as a newcomer
+        would be; the place left behind goes to the next in line. Raises Duplicate or UnknownSession."""
+        with self.database.writing() as tx:
+            found = self._locked_enrolment(tx, reference, also=session)
+            if found is None or found.status == capacity.CANCELLED or found.session == session:
+                return found, []
+            place = self._lock(tx, found.program, session)
+            if place is None:
+                raise UnknownSession(f"{found.program}/{session}")
+            self._refuse_duplicate(tx, found, session)
+            confirmed, waiting = self._tally(tx, found.program, session, place["capacity"])
+            drawn = self._lottery(tx, found.program, session)
+            status = capacity.status_for_new(place["mode"], place["capacity"], confirmed, waiting, bool(drawn and drawn["drawn_at"]))
+            tx.run(
+                "UPDATE enrolments SET session = ?, status = ?, queue = ?, updated_at = ? WHERE id = ?",
+                [session, status, self._queue_end(tx, found.program, session), stamp(), found.id],
+            )
+            self._event(tx, found.program, found.session, found.id, "moved_out", actor, {"to": session, "status": found.status})
+            self._event(tx, found.program, session, found.id, "moved_in", actor, {"from": found.session, "status": status})
+            promoted = self._promote(tx, found.program, found.session, actor)
+            return self._one(tx, "id = ?", [found.id]), promoted
+
+    def attendance(self, program, session):
+        """{(enrolment id, ISO day): present} for the session."""
+        with self.database.reading() as tx:
+            rows = tx.all(
+                """
+                SELECT a.enrolment_id, a.day, a.present FROM attendance a JOIN enrolments e ON e.id = a.enrolment_id
+                WHERE e.program = ? AND e.session = ?
+                """,
+                [program, session],
+            )
+        return {(row["enrolment_id"], row["day"]): bool(row["present"]) for row in rows}
+
+    def mark_attendance(self, reference, day, present, actor):
+        """Record present/absent for one day, replacing an earlier mark, and log it."""
+        with self.database.writing() as tx:
+            found = self._one(tx, "reference = ?", [reference])
+            tx.run(
+                """
+                INSERT INTO attendance (enrolment_id, day, present, actor, at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (enrolment_id, day) DO UPDATE SET present = excluded.present, actor = excluded.actor, at = excluded.at
+                """,
+                [found.id, day, int(present), actor, stamp()],
+            )
+            self._event(tx, found.program, found.session, found.id, "present" if present else "absent", actor, {"day": day})
+
+    def log(self, program, session, enrolment_id, action, actor, detail):
+        """Append an audit event for something that changed nothing, such as reading a phone number."""
+        with self.database.writing() as tx:
+            self._event(tx, program, session, enrolment_id, action, actor, detail)
+
+    def audit(self, program, session, enrolment_id=None):
+        """The session's events, or one enrolment's, oldest first."""
+        where, params = "program = ? AND session = ?", [program, session]
+        if enrolment_id is not None:
+            where, params = "enrolment_id = ?", [enrolment_id]
+        with self.database.reading() as tx:
+            rows = tx.all(f"SELECT at, program, session, enrolment_id, action, actor, detail FROM events WHERE {where} ORDER BY id", params)
+        return [Event(**{**row, "detail": json.loads(row["detail"] or "{}")}) for row in rows]
+
+    # --- staff accounts --------------------------------------------------------------------
+
+    def staff(self, username):
+        """The StaffAccount, or None."""
+        with self.database.reading() as tx:
+            row = tx.one(f"SELECT {STAFF_COLUMNS} FROM staff WHERE username = ?", [username])
+        return _account(row) if row else None
+
+    def save_staff(self, account):
+        """Create or replace the account with this username."""
+        at = stamp()
+        with self.database.writing() as tx:
+            tx.run(
+                """
+                INSERT INTO staff (username, organizer, admin, password_hash, disabled, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (username) DO UPDATE SET organizer = excluded.organizer, admin = excluded.admin,
+                    password_hash = excluded.password_hash, disabled = excluded.disabled, updated_at = excluded.updated_at
+                """,
+                [account.username, account.organizer, int(account.admin), account.password_hash, int(account.disabled), at, at],
+            )
+
+    def all_staff(self):
+        """Every StaffAccount, by username."""
+        with self.database.reading() as tx:
+            rows = tx.all(f"SELECT {STAFF_COLUMNS} FROM staff ORDER BY username")
+        return [_account(row) for row in rows]
+
+    # --- the lottery -----------------------------------------------------------------------
+
+    def lotteries(self):
+        """Every Lottery; sync_places commits a seed (`programs.lottery.new_seed`) for each new lottery session."""
+        with self.database.reading() as tx:
+            rows = tx.all(f"SELECT {LOTTERY_COLUMNS} FROM lotteries ORDER BY program, session")
+        return [Lottery(**{**row, "publication": json.loads(row["publication"]) if row["publication"] else None}) for row in rows]
+
+    def draw_lottery(self, program, session, decide, actor):
+        """(publication, fresh): in one transaction, `decide(seed, capacity, entries)` returns the
+        `programs.lottery.publication` record for the session's 'lottery' entries; winners are
+        confirmed and the rest waitlisted, queued in drawn order. A second call returns the first
+        record and changes nothing."""
+        with self.database.writing() as tx:
+            place = self._lock(tx, program, session)
+            drawn = self._lottery(tx, program, session)
+            if drawn is None:
+                raise UnknownSession(f"{program}/{session}")
+            if drawn["publication"]:
+                return json.loads(drawn["publication"]), False
+            entries = self._many(tx, "program = ? AND session = ? AND status = 'lottery' ORDER BY id", [program, session])
+            record = decide(drawn["seed"], place["capacity"], entries)
+            for entry, status, rank in capacity.drawn_order(record, entries):
+                tx.run("UPDATE enrolments SET status = ?, queue = ?, updated_at = ? WHERE id = ?", [status, rank, stamp(), entry.id])
+                self._event(tx, program, session, entry.id, "drawn", actor, {"status": status, "rank": rank})
+                self._outbox(tx, notices.place_changed(entry, notices.DRAWN, stamp()))
+            tx.run(
+                "UPDATE lotteries SET drawn_at = ?, publication = ? WHERE program = ? AND session = ?",
+                [stamp(), records.dumps(record), program, session],
+            )
+            self._event(tx, program, session, None, "lottery_drawn", actor, {"entries": len(entries)})
+            return record, True
+
+    # --- retention and operations ----------------------------------------------------------
+
+    def purge(self, ended_before, actor):
+        """Anonymise enrolments of sessions that ended before that date; statuses and counts stay.
+        Returns the number of people anonymised."""
+        anonymised = 0
+        with self.database.writing() as tx:
+            ended = tx.all("SELECT program, session FROM places WHERE ends < ? ORDER BY program, session", [ended_before.isoformat()])
+            for row in ended:
+                where, params = "program = ? AND session = ? AND purged_at IS NULL", [row["program"], row["session"]]
+                tx.run(
+                    f"UPDATE outbox SET recipient = NULL, payload = NULL WHERE enrolment_id IN (SELECT id FROM enrolments WHERE {where})",
+                    params,
+                )
+                count = tx.run(
+                    f"""
+                    UPDATE enrolments SET name = ? || ' ' || code, phone = '', birthdate = NULL, guardian_name = NULL,
+                        employer = NULL, answers = NULL, consent = NULL, submission = NULL, request_key = NULL, purged_at = ?
+                    WHERE {where}
+                    """,
+                    [records.PURGED, stamp(), *params],
+                )
+                if count:
+                    self._event(tx, row["program"], row["session"], None, "purged", actor, {"people": count})
+                anonymised += count
+        return anonymised
+
+    def ping(self):
+        """Read and write the database once, raising when either fails (for /healthz)."""
+        with self.database.writing() as tx:
+            self._set_meta(tx, "healthz", stamp())
+
+    def backup(self, path):
+        """A consistent copy of the whole database at `path`, taken while enrolments go on."""
+        self.database.backup(path)
+
+    def release(self):
+        """The request is over: end any transaction; the database may keep the connection."""
+        self.database.release()
+
+    def close(self):
+        self.database.close()
+
+    # --- the steps transactions share ------------------------------------------------------
+
+    def _lock(self, tx, program, session):
+        """The session's places row, locked until the transaction ends: the one lock every place decision takes."""
+        return tx.one(f"SELECT capacity, mode FROM places WHERE program = ? AND session = ?{self.database.for_update}", [program, session])
+
+    def _locked_enrolment(self, tx, reference, also=None):
+        """The enrolment read again once its session (and `also`, in name order against deadlocks)
+        is locked, so its status and place in line are the ones the lock protects."""
+        found = self._one(tx, "reference = ?", [reference])
+        while found is not None:
+            for session in sorted({found.session, also or found.session}):
+                self._lock(tx, found.program, session)
+            again = self._one(tx, "reference = ?", [reference])
+            if again.session == found.session:
+                return again
+            found = again
+        return None
+
+    def _refuse_duplicate(self, tx, person, session):
+        """One live enrolment per child (name, birthdate, phone) and session."""
+        existing = self._one(
+            tx,
+            "program = ? AND session = ? AND phone = ? AND name = ? AND coalesce(birthdate, '') = ? AND status <> 'cancelled'",
+            [person.program, session, person.phone, person.name, records.birthdate_text(person) or ""],
+        )
+        if existing:
+            raise Duplicate(existing)
+
+    def _tally(self, tx, program, session, up_to):
+        """(confirmed counted up to `up_to`, waiting): see capacity.py for why counting stops there."""
+        row = tx.one(
+            """
+            SELECT (SELECT count(*) FROM (SELECT 1 FROM enrolments
+                        WHERE program = ? AND session = ? AND status = 'confirmed' LIMIT ?) AS c) AS confirmed,
+                   (SELECT count(*) FROM enrolments WHERE program = ? AND session = ? AND status = 'waitlisted') AS waitlisted
+            """,
+            [program, session, up_to, program, session],
+        )
+        return row["confirmed"], row["waitlisted"]
+
+    def _queue_end(self, tx, program, session):
+        """Arrival order: one past the last queue number the session has used."""
+        return tx.one(
+            "SELECT coalesce(max(queue), 0) + 1 AS queue FROM enrolments WHERE program = ? AND session = ?", [program, session]
+        )["queue"]
+
+    def _insert_enrolment(self, tx, applicant, submission, status):
+        """Insert with a fresh short code, drawing again in the rare case another enrolment holds it."""
+        queue = self._queue_end(tx, applicant.program, applicant.session)
+        while True:
+            row = {**records.new_enrolment(applicant, submission, status, new_code(), stamp()), "queue": queue}
+            inserted = tx.one(
+                f"INSERT INTO enrolments ({', '.join(row)}) VALUES ({', '.join('?' * len(row))}) "
+                "ON CONFLICT (code) DO NOTHING RETURNING id",
+                list(row.values()),
+            )
+            if inserted:
+                return {**row, "id": inserted["id"]}
+
+    def _promote(self, tx, program, session, actor):
+        """Fill free places from the waitlist in queue order, under the session lock the caller holds."""
+        place = self._lock(tx, program, session)
+        if place is None:
+            return []
+        fill = capacity.places_to_fill(place["capacity"], *self._tally(tx, program, session, place["capacity"]))
+        if not fill:
+            return []
+        lucky = self._many(tx, "program = ? AND session = ? AND status = 'waitlisted' ORDER BY queue, id LIMIT ?", [program, session, fill])
+        for enrolment in lucky:
+            self._confirm(tx, enrolment, actor, notices.PROMOTED)
+        return [self._one(tx, "id = ?", [e.id]) for e in lucky]
+
+    def _confirm(self, tx, enrolment, actor, kind):
+        self._set_status(tx, enrolment.id, capacity.CONFIRMED)
+        self._event(tx, enrolment.program, enrolment.session, enrolment.id, "promoted", actor, {"from": capacity.WAITLISTED})
+        self._outbox(tx, notices.place_changed(enrolment, kind, stamp()))
+
+    def _outbox(self, tx, message):
+        tx.run(f"INSERT INTO outbox ({', '.join(message)}) VALUES ({', '.join('?' * len(message))})", list(message.values()))
+
+    def _commit_seed(self, tx, program, session):
+        """The seed is drawn, and its commitment can be published, when the session is first synced, long before `closes`."""
+        seed = lottery.new_seed()
+        tx.run(
+            """
+            INSERT INTO lotteries (program, session, seed, commitment, committed_at) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (program, session) DO NOTHING
+            """,
+            [program, session, seed, lottery.commitment(seed), stamp()],
+        )
+
+    def _lottery(self, tx, program, session):
+        return tx.one(f"SELECT {LOTTERY_COLUMNS} FROM lotteries WHERE program = ? AND session = ?{self.database.for_update}", [program, session])
+
+    def _set_status(self, tx, enrolment_id, status):
+        tx.run("UPDATE enrolments SET status = ?, updated_at = ? WHERE id = ?", [status, stamp(), enrolment_id])
+
+    def _set_meta(self, tx, key, value):
+        tx.run("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [key, value])
+
+    def _event(self, tx, program, session, enrolment_id, action, actor, detail):
+        tx.run(
+            "INSERT INTO events (at, program, session, enrolment_id, action, actor, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [stamp(), program, session, enrolment_id, action, actor, records.dumps(detail)],
+        )
+
+    def _one(self, tx, where, params):
+        found = self._many(tx, where + " LIMIT 1", params)
+        return found[0] if found else None
+
+    def _many(self, tx, where, params):
+        return [records.enrolment(row) for row in tx.all(records.WITH_POSITION + where, params)]
+
+
+def _account(row):
+    return StaffAccount(row["username"], row["organizer"], bool(row["admin"]), row["password_hash"], bool(row["disabled"]))
