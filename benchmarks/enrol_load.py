@@ -30,8 +30,8 @@ import threading
 import time
 import urllib.parse
 import uuid
-from contextlib import closing, contextmanager
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing, contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -288,6 +288,10 @@ def limiter_label(store):
     return "限流关闭" if store == "off" else f"限流开启（{store}）"
 
 
+def _ms(value):
+    return "—" if value is None else f"{value:.1f}"
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=50)
@@ -328,8 +332,7 @@ def main(argv=None):
     print("| 场景 | 报名/秒 | p50 (ms) | p99 (ms) | 超额 | 相对下限 |")
     print("|---|---:|---:|---:|---:|---:|")
     for label, rate, p50, p99, over in rows:
-        show = lambda value: "—" if value is None else f"{value:.1f}"
-        print(f"| {label} | {rate:.0f} | {show(p50)} | {show(p99)} | {over} | {rate / floor_rate:.2f} |")
+        print(f"| {label} | {rate:.0f} | {_ms(p50)} | {_ms(p99)} | {over} | {rate / floor_rate:.2f} |")
     (_, json_rate, _, json_p99, _), (_, form_rate, *_) = rows[-2:]
     scale = REFERENCE_FLASK_RATE / flask_rate
     print(f"换算到议题测量时的机器（那里最简 Flask 应用约 {REFERENCE_FLASK_RATE}/秒、p99 约 {REFERENCE_FLASK_P99} ms；"

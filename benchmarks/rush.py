@@ -28,8 +28,19 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from enrol_load import (  # noqa: E402
-    PROGRAM, SESSION, Gunicorn, add_limiter_argument, direct, limiter_env, limiter_label, overbooked, parent_address,
-    percentile, person, request, write_classes,
+    PROGRAM,
+    SESSION,
+    Gunicorn,
+    add_limiter_argument,
+    direct,
+    limiter_env,
+    limiter_label,
+    overbooked,
+    parent_address,
+    percentile,
+    person,
+    request,
+    write_classes,
 )
 
 from programs.model import SHANGHAI  # noqa: E402

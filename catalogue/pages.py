@@ -14,10 +14,11 @@ from urllib.parse import quote
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from programs import published as lottery_records
+from programs.calendar import session_calendar
 from programs.phones import tel_uri
 
-from . import hooks, lottery, views
-from .calendar import session_calendar
+from . import hooks, views
 from .qr import qr_svg
 from .reference import reference_page
 
@@ -52,7 +53,7 @@ def _environment():
 
 class Pages:
     def __init__(self, settings, lotteries=None):
-        """`lotteries` is what catalogue.lottery.read_published returns: published draw records by program."""
+        """`lotteries` is what programs.published.read_all returns: published draw records by program."""
         self.settings = settings
         self.lotteries = lotteries or {}
         self.env = _environment()
@@ -86,7 +87,7 @@ class Pages:
         for session in program.sessions:
             files[f"{folder}/{session.id}.ics"] = session_calendar(program, session, context["url"])
         for session, record, name in context["draws"]:
-            files[f"{folder}/{name}"] = lottery.as_file(record)
+            files[f"{folder}/{name}"] = lottery_records.as_text(record)
         files[f"{folder}/poster.html"] = self.render("poster.html.j2", context)
         return files
 
@@ -108,7 +109,7 @@ class Pages:
             "image_url": url + next(iter(images)) if images else self.settings.site_url + SHARE_IMAGE,
             "map_url": program.location.map_url or "https://uri.amap.com/search?keyword=" + quote(program.location.address),
             "tel": tel_uri(program.contact.phone),
-            "draws": [(s, published[s.id], lottery.download_name(s)) for s in program.sessions if s.id in published],
+            "draws": [(s, published[s.id], lottery_records.download_name(program.id, s.id)) for s in program.sessions if s.id in published],
         }
 
     def listing_files(self, programs):

@@ -14,7 +14,8 @@ import jieba
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
-from .lottery import read_published
+from programs.published import read_all as read_published
+
 from .output import move_into, sync
 from .pages import Pages, Settings
 from .views import today_in_china

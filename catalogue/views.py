@@ -1,13 +1,19 @@
 """How the program model reads to a parent: every label the site prints.
 
 Pages, posters and calendar files share these so the same program never
-reads two ways (a card saying 免费 while the poster says 0 元).
+reads two ways (a card saying 免费 while the poster says 0 元); dates come
+from programs.labels, which the enrolment app prints with too.
 """
 import re
 from datetime import datetime
 
+from programs import labels
 from programs.model import SHANGHAI
-from programs.weekdays import weekday_name
+
+# The date words the enrolment app prints too, under the names the site's templates use.
+date_span = labels.date_span
+moment_label = labels.moment
+days_label = labels.class_days
 
 MODES = {"first_come": "先到先得", "lottery": "摇号"}
 MODE_RULES = {
@@ -27,32 +33,6 @@ def age_label(program):
 
 def fee_label(fee):
     return "免费" if fee == 0 else f"{fee:g} 元"
-
-
-def day_label(day):
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def date_span(start, end):
-    """2027年1月25日至2月5日: the year once unless the span crosses it."""
-    if start == end:
-        return day_label(start)
-    tail = f"{end.month}月{end.day}日" if end.year == start.year else day_label(end)
-    return f"{day_label(start)}至{tail}"
-
-
-def moment_label(moment):
-    return f"{day_label(moment.date())} {moment:%H:%M}"
-
-
-def days_label(session):
-    if session.days:
-        return session.days
-    return "每天"
-
-
-def weekday_label(day):
-    return weekday_name(day.weekday())
 
 
 def months(program):

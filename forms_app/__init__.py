@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import Flask, jsonify, render_template, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import api, catalogue, cli, db, headers, health, limits, outcomes, parents, staff
+from . import api, cli, db, filters, headers, health, limits, outcomes, parents, served, staff
 from .secret import instance_secret
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -42,7 +42,8 @@ def create_app(test_config=None):
     app.json.ensure_ascii = False
 
     db.init_app(app)
-    catalogue.init_app(app)
+    served.init_app(app)
+    filters.init_app(app)
     limits.init_app(app)
     cli.init_app(app)
     headers.init_app(app)

@@ -3,11 +3,10 @@
 Refusals carry a stable code for clients and a Chinese sentence for people;
 the form and the API show the same sentence.
 """
-from datetime import datetime
-
+from programs import labels
 from programs.model import SHANGHAI
 
-from . import chinese, outcomes
+from . import outcomes
 from .db import get_db
 from .storage import Duplicate
 
@@ -19,10 +18,6 @@ class Refused(Exception):
         self.message = message
 
 
-def now():
-    return datetime.now(SHANGHAI)
-
-
 def gate(program, at):
     """Raise Refused unless the program is published and its window is open at `at`."""
     if program.status != "published":
@@ -31,10 +26,10 @@ def gate(program, at):
     state = registration.state(at)
     if state == "not_open":
         opens = registration.opens.astimezone(SHANGHAI)
-        raise Refused("not_open", f"报名还没开始：将于北京时间 {chinese.moment(opens)} 开始，请到时再来。")
+        raise Refused("not_open", f"报名还没开始：将于北京时间 {labels.moment(opens)} 开始，请到时再来。")
     if state == "closed":
         closes = registration.closes.astimezone(SHANGHAI)
-        raise Refused("closed", f"报名已于北京时间 {chinese.moment(closes)} 截止。")
+        raise Refused("closed", f"报名已于北京时间 {labels.moment(closes)} 截止。")
 
 
 def admit(applicant, submission, actor):

@@ -5,9 +5,10 @@ answers with the same Chinese sentences, under stable machine-readable codes.
 """
 from flask import Blueprint, abort, current_app, jsonify, request
 
-from . import catalogue, outcomes, validation
-from .admission import Refused, admit, gate, now
+from . import outcomes, served, validation
+from .admission import Refused, admit, gate
 from .availability import availability as live_places
+from .clock import now
 from .db import enrolment_or_404, get_db
 from .forms import SUBMISSION
 from .limits import enrol_limits
@@ -47,7 +48,7 @@ def enrolment_json(enrolment, program, session):
 
 @bp.get("/availability")
 def availability():
-    response = jsonify(live_places(catalogue.current(), get_db().counts(), now()))
+    response = jsonify(live_places(served.catalogue(), get_db().counts(), now()))
     response.headers["Cache-Control"] = f"public, max-age={AVAILABILITY_MAX_AGE}"
     origin = current_app.config.get("SITE_ORIGIN")
     if origin:
@@ -66,7 +67,7 @@ def create():
         return _error(400, "bad_json", "JSON 格式错误，无法解析")
     if not isinstance(data, dict):
         return jsonify({"errors": {"body": "请求体应为 JSON 对象"}}), 422
-    program, session = catalogue.current().find(str(data.get("program")), str(data.get("session")))
+    program, session = served.catalogue().find(str(data.get("program")), str(data.get("session")))
     if program is None:
         abort(404)
     try:
@@ -95,14 +96,14 @@ def not_found(_error_):
 @bp.get("/enrolments/<reference>")
 def show(reference):
     enrolment = enrolment_or_404(reference)
-    return jsonify(enrolment_json(enrolment, *catalogue.current().find(enrolment.program, enrolment.session)))
+    return jsonify(enrolment_json(enrolment, *served.catalogue().find(enrolment.program, enrolment.session)))
 
 
 @bp.post("/enrolments/<reference>/cancel")
 def cancel(reference):
     enrolment_or_404(reference)
     enrolment, _promoted = get_db().cancel(reference, "api")
-    return jsonify(enrolment_json(enrolment, *catalogue.current().find(enrolment.program, enrolment.session)))
+    return jsonify(enrolment_json(enrolment, *served.catalogue().find(enrolment.program, enrolment.session)))
 
 
 @bp.get("/openapi.json")

@@ -1,10 +1,11 @@
 """The OpenAPI 3.1 description of /api, served at /api/openapi.json.
 
-tests/app/test_openapi.py checks every API route is described and that real
-responses validate against these schemas, so the description cannot drift.
+A test in tests/app/test_api.py checks every API route is described and that
+real responses validate against these schemas, so the description cannot drift.
 """
+from .capacity import STATUSES
+
 STATES = ["not_open", "open", "full", "closed"]
-STATUSES = ["confirmed", "waitlisted", "lottery", "cancelled"]
 
 
 def _json(schema_name, description):
@@ -57,7 +58,7 @@ SCHEMAS = {
         "properties": {
             "reference": {"type": "string", "minLength": 20},
             "code": {"type": "string", "pattern": "^[2-9A-HJKMNP-Z]{8}$"},
-            "status": {"enum": STATUSES},
+            "status": {"enum": list(STATUSES)},
             "position": {"type": ["integer", "null"], "minimum": 1},
             "program": {"type": "string"},
             "session": {"type": "string"},

@@ -1,11 +1,12 @@
 """The pages parents and workers use: enrol, see the result, cancel, find it again."""
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 
-from programs.phones import mask, normalize_mobile, tel_uri
+from programs.calendar import session_calendar
+from programs.phones import normalize_mobile
 
-from . import catalogue, chinese, outcomes, validation
-from .admission import Refused, admit, gate, now
-from .calendar import session_calendar
+from . import outcomes, served, validation
+from .admission import Refused, admit, gate
+from .clock import now
 from .db import enrolment_or_404, get_db
 from .forms import CancelForm, LookupForm, applicants_data, enrol_form
 from .limits import enrol_limits, lookup_limits
@@ -14,28 +15,8 @@ from .references import normalize_code
 bp = Blueprint("parents", __name__)
 
 
-@bp.app_template_filter("day")
-def _day(value):
-    return chinese.day_with_weekday(value)
-
-
-@bp.app_template_filter("status_label")
-def _status_label(value):
-    return chinese.status_label(value)
-
-
-@bp.app_template_filter("masked")
-def _masked(value):
-    return mask(value)
-
-
-@bp.app_template_filter("tel")
-def _tel(value):
-    return tel_uri(value)
-
-
 def _program_and_session(program_id, session_id):
-    program, session = catalogue.current().find(program_id, session_id)
+    program, session = served.catalogue().find(program_id, session_id)
     if program is None:
         abort(404)
     return program, session
@@ -92,7 +73,7 @@ def _check_all(form, program, session):
 @bp.route("/r/<reference>")
 def result(reference):
     enrolment = enrolment_or_404(reference)
-    program, session = catalogue.current().find(enrolment.program, enrolment.session)
+    program, session = served.catalogue().find(enrolment.program, enrolment.session)
     others = [e for e in get_db().submission(enrolment.submission) if e.reference != reference]
     return render_template(
         "result.html", enrolment=enrolment, program=program, session=session, others=others, form=CancelForm()
@@ -112,10 +93,10 @@ def cancel(reference):
 @bp.route("/r/<reference>/calendar.ics")
 def calendar(reference):
     enrolment = enrolment_or_404(reference)
-    program, session = catalogue.current().find(enrolment.program, enrolment.session)
+    program, session = served.catalogue().find(enrolment.program, enrolment.session)
     if program is None:
         abort(404)
-    response = make_response(session_calendar(program, session, reference))
+    response = make_response(session_calendar(program, session, url_for("parents.result", reference=reference, _external=True)))
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="{program.id}-{session.id}.ics"'
     return response

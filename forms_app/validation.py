@@ -8,9 +8,9 @@ client shows them the same way the form does.
 import unicodedata
 from datetime import date
 
+from programs import labels
 from programs.phones import normalize_mobile
 
-from . import chinese
 from .storage import Applicant
 
 NAME_MAX = 30
@@ -91,7 +91,7 @@ def _birthdate(program, session, value, today, errors):
         errors["birthdate"] = "出生日期不能晚于今天"
     elif not program.accepts_age(born, session):
         low, high = program.ages
-        errors["birthdate"] = f"本班招收 {low}–{high} 岁的孩子（按开班日 {chinese.day(session.start)} 计算周岁），这个孩子不在范围内"
+        errors["birthdate"] = f"本班招收 {low}–{high} 岁的孩子（按开班日 {labels.day(session.start)} 计算周岁），这个孩子不在范围内"
     return born
 
 

@@ -52,7 +52,3 @@ def class_dates(start, end, weekdays):
         if day.weekday() in weekdays:
             yield day
         day += timedelta(days=1)
-
-
-def weekday_name(index):
-    return "周" + _DIGITS[index]

@@ -6,7 +6,7 @@ gets, so an id from another organizer reveals nothing.
 """
 from flask import abort, g
 
-from .. import catalogue
+from .. import served
 from ..db import get_db
 
 
@@ -15,17 +15,17 @@ def may_see(account, program):
 
 
 def programs():
-    return [program for program in catalogue.current().programs if may_see(g.staff, program)]
+    return [program for program in served.catalogue().programs if may_see(g.staff, program)]
 
 
 def session_or_404(program_id, session_id):
-    program, session = catalogue.current().find(program_id, session_id)
+    program, session = served.catalogue().find(program_id, session_id)
     if program is None or session is None or not may_see(g.staff, program):
         abort(404)
     return program, session
 
 
-def enrolment_or_404(program, session, enrolment_id):
+def roster_entry_or_404(program, session, enrolment_id):
     """Found through the session's own roster, so an id from elsewhere never matches."""
     found = next((e for e in get_db().roster(program.id, session.id) if e.id == enrolment_id), None)
     if found is None:

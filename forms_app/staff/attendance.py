@@ -57,7 +57,7 @@ def check_in(program_id, session_id, day):
 def mark(program_id, session_id, day, enrolment_id):
     program, session = access.session_or_404(program_id, session_id)
     wanted = _day_or_404(session, day)
-    enrolment = access.enrolment_or_404(program, session, enrolment_id)
+    enrolment = access.roster_entry_or_404(program, session, enrolment_id)
     if not MarkForm().validate_on_submit() or enrolment.status != "confirmed":
         abort(400)
     get_db().mark_attendance(enrolment.reference, wanted.isoformat(), request.form.get("present") == "1", actor())

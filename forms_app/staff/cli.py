@@ -1,12 +1,14 @@
-"""`flask --app forms_app staff|lottery|purge ...`: accounts, the draw and retention from a shell."""
+"""`flask --app forms_app staff|lottery ...`: what staff do, from a shell: accounts and the draw.
+
+Commands that operate the app itself (catalogue, schema, backup, retention) are forms_app/cli.py.
+"""
 from dataclasses import replace
-from datetime import timedelta
 
 import click
-from flask.cli import AppGroup, with_appcontext
+from flask.cli import AppGroup
 
-from .. import catalogue, lottery
-from ..admission import Refused, now
+from .. import lottery, served
+from ..admission import Refused
 from ..db import get_db
 from . import accounts
 
@@ -40,7 +42,7 @@ def add(username, organizer, admin):
         raise click.ClickException(f"账号“{username}”已存在；改密码请用 staff passwd。")
     if not admin and not organizer:
         raise click.ClickException("请用 --organizer 指定主办工会，或用 --admin 建立管理员账号。")
-    known = {program.organizer for program in catalogue.current().programs}
+    known = {program.organizer for program in served.catalogue().programs}
     if organizer and organizer not in known:
         click.echo(f"注意：目前没有主办工会为“{organizer}”的班级文件。", err=True)
     get_db().save_staff(accounts.new_account(username, _password(), organizer, admin))
@@ -78,7 +80,7 @@ def passwd(username):
 @click.argument("session_id")
 def draw(program_id, session_id):
     """报名截止后对一个班次公开摇号；重复运行不改变结果。"""
-    program, session = catalogue.current().find(program_id, session_id)
+    program, session = served.catalogue().find(program_id, session_id)
     if program is None:
         raise click.ClickException(f"没有班次 {program_id} / {session_id}。")
     try:
@@ -91,17 +93,6 @@ def draw(program_id, session_id):
     click.echo(f"候补 {len(record['waitlisted'])} 人（按顺序）：{' '.join(record['waitlisted'])}")
 
 
-@click.command("purge")
-@with_appcontext
-@click.option("--ended-before", "days", default=180, show_default=True, help="清除结束超过这么多天的班次")
-def purge(days):
-    """清除已结束班次的个人信息（姓名、手机号、出生日期等），保留人数统计。"""
-    cutoff = now().date() - timedelta(days=days)
-    people = get_db().purge(cutoff, "cli:purge")
-    click.echo(f"已清除 {cutoff.isoformat()} 之前结束的班次中 {people} 人的个人信息；各班次人数统计保留。")
-
-
 def init_app(app):
     app.cli.add_command(staff)
     app.cli.add_command(draws)
-    app.cli.add_command(purge)

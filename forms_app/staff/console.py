@@ -4,15 +4,17 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_wtf import FlaskForm
 from wtforms import SelectField
 
-from .. import chinese, lottery
+from programs import published
+
+from .. import lottery
 from ..admission import Refused
+from ..capacity import STATUS_LABELS, STATUSES
 from ..db import get_db
 from ..storage import Duplicate
 from . import access
 from .auth import actor
 
 bp = Blueprint("staff", __name__, url_prefix="/staff", template_folder="templates")
-STATUSES = ("confirmed", "waitlisted", "lottery", "cancelled")
 
 
 class ActionForm(FlaskForm):
@@ -53,7 +55,7 @@ def roster(program_id, session_id):
 @bp.route("/sessions/<program_id>/<session_id>/people/<int:enrolment_id>")
 def person(program_id, session_id, enrolment_id):
     program, session = access.session_or_404(program_id, session_id)
-    enrolment = access.enrolment_or_404(program, session, enrolment_id)
+    enrolment = access.roster_entry_or_404(program, session, enrolment_id)
     get_db().log(program.id, session.id, enrolment.id, "viewed", actor(), {})
     return render_template(
         "staff/person.html", program=program, session=session, enrolment=enrolment,
@@ -78,7 +80,7 @@ def _back(program, session, enrolment_id):
 def _acted_on(program_id, session_id, enrolment_id, make_form):
     """(program, session, enrolment, form) for a change, after access and CSRF checks."""
     program, session = access.session_or_404(program_id, session_id)
-    enrolment = access.enrolment_or_404(program, session, enrolment_id)
+    enrolment = access.roster_entry_or_404(program, session, enrolment_id)
     form = make_form(program, session)
     if not form.validate_on_submit():
         abort(400)
@@ -119,7 +121,7 @@ def move(program_id, session_id, enrolment_id):
     except Duplicate:
         flash(f"{enrolment.name} 已经报过{target.name}，不能转过去。")
         return _back(program, session, enrolment.id)
-    where = f"候补第 {moved.position} 位" if moved.status == "waitlisted" else chinese.status_label(moved.status)
+    where = f"候补第 {moved.position} 位" if moved.status == "waitlisted" else STATUS_LABELS[moved.status]
     flash(f"{enrolment.name} 已转到{target.name}：{where}。")
     return _back(program, target, enrolment.id)
 
@@ -156,7 +158,7 @@ def lottery_record(program_id, session_id):
     lot = lottery.find(program.id, session.id)
     if lot is None:
         abort(404)
-    response = jsonify(lottery.public_record(lot))
-    response.headers["Content-Disposition"] = f'attachment; filename="lottery-{program.id}-{session.id}.json"'
+    response = jsonify(published.public_record(lot))
+    response.headers["Content-Disposition"] = f'attachment; filename="{published.download_name(program.id, session.id)}"'
     return response
 

@@ -11,7 +11,7 @@ from flask import Blueprint, make_response
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from .. import chinese
+from ..capacity import STATUS_LABELS
 from ..db import get_db
 from . import access
 from .auth import actor
@@ -36,7 +36,7 @@ def table(program, people):
         answers = [_answer(e.answers.get(question.id)) for question in questions]
         rows.append([
             e.code, e.name, e.birthdate.isoformat() if e.birthdate else "", e.guardian_name or "", e.phone,
-            e.employer or "", chinese.status_label(e.status), e.position or "", e.created_at[:16].replace("T", " "),
+            e.employer or "", STATUS_LABELS[e.status], e.position or "", e.created_at[:16].replace("T", " "),
             *answers,
         ])
     return header, [[_inert(cell) for cell in row] for row in rows]

@@ -1,5 +1,5 @@
 """How audit events and their actors read to staff, in one sentence each."""
-from .. import chinese
+from ..capacity import STATUS_LABELS
 
 ACTORS = {"parent": "家长", "api": "接口"}
 
@@ -18,7 +18,7 @@ def actor(name):
 
 
 def _status(detail, key="status"):
-    return chinese.status_label(detail[key]) if detail.get(key) else ""
+    return STATUS_LABELS[detail[key]] if detail.get(key) else ""
 
 
 def event(item):

@@ -16,7 +16,7 @@ from tests.app.helpers import Classes, Server
 def published(tmp_path, monkeypatch):
     """Lottery records go to a temporary folder, for the app under test and any gunicorn it starts."""
     folder = tmp_path / "published" / "lottery"
-    monkeypatch.setenv("FORMS_APP_PUBLISH_DIR", str(folder))
+    monkeypatch.setenv("FORMS_APP_PUBLISH_DIR", str(folder.parent))
     return folder
 
 

@@ -3,7 +3,7 @@ and in every other worker once it notices the reload."""
 import pytest
 
 from forms_app import create_app
-from forms_app.catalogue import InvalidCatalogue
+from forms_app.served import InvalidCatalogue
 from tests.app.helpers import api_child, rows
 
 

@@ -2,8 +2,11 @@
 import re
 from datetime import datetime, timedelta
 
-from tests.app.helpers import START, born, child, csrf_token, rows, submit_form
+from dateutil.rrule import rrulestr
+from icalendar import Calendar
+
 from programs.model import SHANGHAI
+from tests.app.helpers import START, born, child, csrf_token, rows, submit_form
 
 FORM = "/enrol/wangjing-winter/week-1"
 
@@ -169,11 +172,14 @@ def test_result_pages_are_private_and_unknown_references_404(client):
     assert client.get("/r/not-a-reference").status_code == 404
 
 
-def test_calendar_has_one_event_per_class_day(client):
+def test_calendar_holds_every_class_day(client):
     response, _ = submit_form(client, FORM, **child())
     calendar = client.get(response.headers["Location"] + "/calendar.ics")
     text = calendar.get_data(as_text=True)
     assert calendar.headers["Content-Type"].startswith("text/calendar")
-    weekdays = sum(1 for offset in range(5) if (START + timedelta(days=offset)).weekday() < 5)
-    assert text.count("BEGIN:VEVENT") == weekdays
-    assert "TZID=Asia/Shanghai" in text
+    [event] = Calendar.from_ical(text).walk("VEVENT")
+    start = event.decoded("dtstart")
+    days = [moment.date() for moment in rrulestr(event["rrule"].to_ical().decode(), dtstart=start)]
+    assert days == [START + timedelta(days=offset) for offset in range(5) if (START + timedelta(days=offset)).weekday() < 5]
+    assert str(start.tzinfo) == "Asia/Shanghai" and "TZID=Asia/Shanghai" in text
+    assert response.headers["Location"] in str(event["url"])

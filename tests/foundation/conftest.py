@@ -2,6 +2,7 @@ import pytest
 
 import build
 
+
 class Classes:
     """A temporary classes/ folder and a way to run `build.py check` on it."""
 

@@ -6,8 +6,8 @@ import sys
 from pathlib import Path
 
 import build
-from programs.schema import SCHEMA_FILE, schema_text
 from programs.model import PLACEHOLDER
+from programs.schema import SCHEMA_FILE, schema_text
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -38,11 +38,11 @@ def test_the_program_page_shows_seed_result_and_a_download(published_site, drawn
     html = (published_site / "classes" / PROGRAM / "index.html").read_text(encoding="utf-8")
     assert "摇号公示" in html and drawn["commitment"] in html and drawn["seed"] in html
     assert "、".join(drawn["confirmed"]) in html
-    assert 'href="lottery-winter.json"' in html
+    assert f'href="lottery-{PROGRAM}-winter.json"' in html
 
 
 def test_the_download_verifies_from_the_published_data_alone(published_site):
-    copied = published_site / "classes" / PROGRAM / "lottery-winter.json"
+    copied = published_site / "classes" / PROGRAM / f"lottery-{PROGRAM}-winter.json"
     checked = subprocess.run([sys.executable, "build.py", "verify-lottery", str(copied)], cwd=ROOT, capture_output=True, text=True)
     assert checked.returncode == 0, checked.stdout + checked.stderr
 

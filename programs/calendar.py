@@ -2,21 +2,23 @@
 
 A session is one weekly recurring event (RRULE with BYDAY and UNTIL): the
 same class days the attendance sheet uses, in a file every calendar app
-reads, and small enough to write for thousands of sessions per build.
+reads, and small enough to write for thousands of sessions per build. The
+catalogue's file and the one on a parent's result page are the same event
+(same UID), so adding both leaves one entry; only the link differs.
 """
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 
 from icalendar import Calendar, Event, Timezone
 
-from programs.model import SHANGHAI
-
-from .views import days_label
+from .labels import class_days
+from .model import SHANGHAI
 
 
 def session_calendar(program, session, page_url):
+    """The session's .ics bytes; `page_url` is where the event links back to."""
     calendar = Calendar()
-    calendar.add("prodid", "-//union-classes//catalogue//ZH")
+    calendar.add("prodid", "-//union-classes//ZH")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", f"{program.title} {session.name}")
     calendar.add_component(_china_time())
@@ -37,7 +39,7 @@ def _session_event(program, session, first_day, page_url):
     event.add("uid", f"{program.id}-{session.id}@union-classes")
     event.add("summary", f"{program.title}（{session.name}）")
     event.add("location", f"{program.location.name}，{program.location.address}")
-    event.add("description", f"{days_label(session)} {session.time or ''}\n联系人：{program.contact.name} {program.contact.phone}\n{page_url}")
+    event.add("description", f"{class_days(session)} {session.time or ''}\n联系人：{program.contact.name} {program.contact.phone}\n{page_url}")
     event.add("url", page_url)
     # A fixed stamp keeps rebuilds byte-identical, so unchanged files are not rewritten.
     event.add("dtstamp", datetime(2000, 1, 1, tzinfo=SHANGHAI))

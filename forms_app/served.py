@@ -58,7 +58,7 @@ def _serve(app, catalogue):
     app.extensions["catalogue"] = {"catalogue": catalogue, "checked": time.monotonic()}
 
 
-def current():
+def catalogue():
     """The catalogue, re-read when another process has run a reload since this worker last looked.
 
     Files that match what was stored are only served: the reloading process has
