@@ -13,6 +13,7 @@ from ..db import get_db
 from ..storage import Duplicate
 from . import access
 from .auth import actor
+from .confirm import unless_confirmed
 
 bp = Blueprint("staff", __name__, url_prefix="/staff", template_folder="templates")
 
@@ -73,8 +74,12 @@ def _move_form(program, session):
     return form
 
 
+def _person_url(program, session, enrolment_id):
+    return url_for("staff.person", program_id=program.id, session_id=session.id, enrolment_id=enrolment_id)
+
+
 def _back(program, session, enrolment_id):
-    return redirect(url_for("staff.person", program_id=program.id, session_id=session.id, enrolment_id=enrolment_id), 303)
+    return redirect(_person_url(program, session, enrolment_id), 303)
 
 
 def _acted_on(program_id, session_id, enrolment_id, make_form):
@@ -90,6 +95,11 @@ def _acted_on(program_id, session_id, enrolment_id, make_form):
 @bp.post("/sessions/<program_id>/<session_id>/people/<int:enrolment_id>/cancel")
 def cancel(program_id, session_id, enrolment_id):
     program, session, enrolment, _form = _acted_on(program_id, session_id, enrolment_id, _action_form)
+    asked = unless_confirmed(
+        f"确定取消 {enrolment.name} 的报名吗？", "取消后不能恢复；空出的名额会按顺序给候补的第一位。", _person_url(program, session, enrolment.id)
+    )
+    if asked:
+        return asked
     _cancelled, promoted = get_db().cancel(enrolment.reference, actor())
     flash(f"已取消 {enrolment.name} 的报名。" + (f"候补补上 {len(promoted)} 人。" if promoted else ""))
     return _back(program, session, enrolment.id)
@@ -116,6 +126,13 @@ def move(program_id, session_id, enrolment_id):
         flash("已取消的报名不能转班。")
         return _back(program, session, enrolment.id)
     target = program.session(form.session.data)
+    asked = unless_confirmed(
+        f"确定把 {enrolment.name} 转到{target.name}吗？",
+        f"在{target.name}按名额和候补顺序办理，与新报名相同；{session.name}空出的名额会给候补的第一位。",
+        _person_url(program, session, enrolment.id),
+    )
+    if asked:
+        return asked
     try:
         moved, _promoted = get_db().move(enrolment.reference, target.id, actor())
     except Duplicate:
@@ -140,6 +157,13 @@ def draw(program_id, session_id):
     program, session = access.session_or_404(program_id, session_id)
     if not ActionForm().validate_on_submit():
         abort(400)
+    asked = unless_confirmed(
+        f"确定现在为{session.name}摇号吗？",
+        "摇号结果立即生效并公示：中签的报名成功，其余按抽签顺序候补，不能重摇。",
+        url_for("staff.roster", program_id=program.id, session_id=session.id),
+    )
+    if asked:
+        return asked
     try:
         record, fresh = lottery.draw(program, session, actor())
     except Refused as refused:

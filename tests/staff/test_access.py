@@ -71,5 +71,5 @@ def test_a_district_admin_reads_exports_and_changes_any_organizers_enrolments(ap
     assert "张小红" in admin.get(base).get_data(as_text=True)
     assert "13912340009" in admin.get(f"{base}/people/{theirs.id}").get_data(as_text=True)
     assert admin.get(f"{base}/export.csv").status_code == 200
-    assert admin.post(f"{base}/people/{theirs.id}/cancel", data={"csrf_token": token(admin)}).status_code == 303
+    assert admin.post(f"{base}/people/{theirs.id}/cancel", data={"csrf_token": token(admin), "confirmed": "yes"}).status_code == 303
     assert state(app, theirs.reference)[0] == "cancelled"

@@ -56,7 +56,7 @@ def test_the_commitment_is_published_before_closes_and_the_draw_waits_for_it(cla
 
     refused = draw(app)
     assert refused.exit_code == 1 and "报名还没有截止" in refused.output
-    page = wangjing.post(ROSTER + "/draw", data={"csrf_token": token(wangjing)}, follow_redirects=True)
+    page = wangjing.post(ROSTER + "/draw", data={"csrf_token": token(wangjing), "confirmed": "yes"}, follow_redirects=True)
     assert "报名还没有截止" in page.get_data(as_text=True)
     assert {status for status, _ in statuses(app).values()} == {"lottery"}
 
@@ -104,7 +104,7 @@ def test_running_the_draw_again_changes_nothing(drawn_app, wangjing):
         events = len(get_db().audit("wangjing-winter", "week-1"))
     again = draw(drawn_app)
     assert again.exit_code == 0 and "已经摇过号，结果不变" in again.output
-    page = wangjing.post(ROSTER + "/draw", data={"csrf_token": token(wangjing)}, follow_redirects=True)
+    page = wangjing.post(ROSTER + "/draw", data={"csrf_token": token(wangjing), "confirmed": "yes"}, follow_redirects=True)
     assert "已经摇过号" in page.get_data(as_text=True)
     assert statuses(drawn_app) == before
     with drawn_app.app_context():

@@ -50,10 +50,21 @@ def test_search_by_name_phone_or_code(app, wangjing):
 def test_staff_cancel_promotes_the_next_in_line_like_a_parents_cancel(app, wangjing):
     first, _second, waiting = (enrol(app, name, phone=f"1391234000{n}") for n, name in enumerate(["甲", "乙", "丙"], 1))
     assert status(app, waiting) == ("waitlisted", "week-1", 1)
-    response = wangjing.post(person(first) + "/cancel", data={"csrf_token": token(wangjing)})
+    response = wangjing.post(person(first) + "/cancel", data={"csrf_token": token(wangjing), "confirmed": "yes"})
     assert response.status_code == 303
     assert status(app, first)[0] == "cancelled" and status(app, waiting)[0] == "confirmed"
     assert ("cancelled", "staff:wj") in actions(app) and ("promoted", "staff:wj") in actions(app)
+
+
+def test_cancel_asks_once_more_and_changes_nothing_until_confirmed(app, wangjing):
+    first, waiting = enrol(app, "甲", phone="13912340001"), None
+    for n, name in enumerate(["乙", "丙"], 2):
+        waiting = enrol(app, name, phone=f"1391234000{n}")
+    asked = wangjing.post(person(first) + "/cancel", data={"csrf_token": token(wangjing)})
+    page = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "确定取消 甲 的报名吗？" in page and 'name="confirmed" value="yes"' in page
+    assert status(app, first)[0] == "confirmed" and status(app, waiting)[0] == "waitlisted"
+    assert ("cancelled", "staff:wj") not in actions(app)
 
 
 def test_changes_need_the_csrf_token(app, wangjing):
@@ -85,7 +96,7 @@ def test_moving_to_another_session_obeys_its_places_and_frees_this_one(app, clas
     app.test_cli_runner().invoke(args=["reload"])
     moving, _staying, waiting = (enrol(app, n, phone=f"1391234000{i}") for i, n in enumerate(["甲", "乙", "丙"], 1))
     taken = enrol(app, "戊", session="week-2", phone="13912340005")
-    response = wangjing.post(person(moving) + "/move", data={"csrf_token": token(wangjing), "session": "week-2"})
+    response = wangjing.post(person(moving) + "/move", data={"csrf_token": token(wangjing), "session": "week-2", "confirmed": "yes"})
     assert response.location.endswith(f"/staff/sessions/wangjing-winter/week-2/people/{moving.id}")
     assert status(app, moving) == ("waitlisted", "week-2", 1)
     assert status(app, waiting)[0] == "confirmed" and status(app, taken)[0] == "confirmed"
@@ -97,7 +108,7 @@ def test_moving_someone_already_enrolled_there_is_refused(app, classes, wangjing
     app.test_cli_runner().invoke(args=["reload"])
     child = enrol(app, "王小明")
     enrol(app, "王小明", session="week-2", submission="again")
-    page = wangjing.post(person(child) + "/move", data={"csrf_token": token(wangjing), "session": "week-2"},
+    page = wangjing.post(person(child) + "/move", data={"csrf_token": token(wangjing), "session": "week-2", "confirmed": "yes"},
                          follow_redirects=True).get_data(as_text=True)
     assert "已经报过第二期" in page and status(app, child)[1] == "week-1"
 
@@ -126,7 +137,7 @@ def test_xlsx_export_opens_in_openpyxl(app, wangjing):
 
 def test_the_audit_page_shows_who_did_what_and_cannot_be_changed(app, wangjing):
     child = enrol(app, "王小明")
-    wangjing.post(person(child) + "/cancel", data={"csrf_token": token(wangjing)})
+    wangjing.post(person(child) + "/cancel", data={"csrf_token": token(wangjing), "confirmed": "yes"})
     page = wangjing.get(ROSTER + "/audit").get_data(as_text=True)
     assert "家长" in page and "报名：报名成功" in page and "工作人员 wj" in page and "取消报名（原为报名成功）" in page
     assert "<form" not in page.split("操作记录（不可修改）")[1]
