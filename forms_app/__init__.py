@@ -6,7 +6,7 @@ several gunicorn workers against one SQLite file (see docs/enrolment.md).
 import os
 from pathlib import Path
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, redirect, render_template, request, url_for
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import api, cli, db, filters, headers, health, limits, outcomes, parents, served, staff
@@ -53,6 +53,11 @@ def create_app(test_config=None):
     app.register_blueprint(api.bp)
     staff.init_app(app)
     _register_errors(app)
+
+    @app.route("/favicon.ico")
+    def favicon():
+        """Browsers ask for it on every page; answer with the icon the pages name rather than a 404."""
+        return redirect(url_for("static", filename="favicon.svg"), 301)
 
     @app.after_request
     def private_by_default(response):

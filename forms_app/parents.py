@@ -36,12 +36,10 @@ def enrol(program_id, session_id):
         )
     form = enrol_form(program)
     if not form.validate_on_submit():
-        return render_template("enrol.html", program=program, session=session, form=form), (
-            400 if form.errors else 200
-        )
+        return _form_page(program, session, form, 400 if form.errors else 200)
     checked = _check_all(form, program, session)
     if checked is None:
-        return render_template("enrol.html", program=program, session=session, form=form), 422
+        return _form_page(program, session, form, 422)
     answered, refusals = [], []
     for applicant in checked:
         try:
@@ -53,6 +51,16 @@ def enrol(program_id, session_id):
     for refused in refusals:
         flash(refused.message)
     return redirect(url_for("parents.result", reference=answered[0].reference), 303)
+
+
+def _form_page(program, session, form, status):
+    """The form, saying before anyone types whether a submit now would only join the waitlist."""
+    lottery = program.registration.mode == "lottery"
+    counts = get_db().session_counts(program.id, session.id)
+    full = not lottery and counts is not None and (counts.confirmed >= counts.capacity or counts.waitlisted > 0)
+    return render_template(
+        "enrol.html", program=program, session=session, form=form, counts=counts, full=full, lottery=lottery
+    ), status
 
 
 def _check_all(form, program, session):
@@ -80,13 +88,17 @@ def result(reference):
     )
 
 
-@bp.route("/r/<reference>/cancel", methods=["POST"])
+@bp.route("/r/<reference>/cancel", methods=["GET", "POST"])
 def cancel(reference):
-    enrolment_or_404(reference)
+    """GET asks 确定取消吗？ on a page of its own (no script needed); only its POST cancels."""
+    enrolment = enrolment_or_404(reference)
+    program, _session = served.catalogue().find(enrolment.program, enrolment.session)
+    if request.method == "GET":
+        return render_template("cancel.html", enrolment=enrolment, program=program, form=CancelForm())
     if not CancelForm().validate_on_submit():
         abort(400)
     get_db().cancel(reference, "parent")
-    flash("已取消这次报名，名额已让给候补的家庭。")
+    flash(f"已取消这次报名，名额已让给候补的{'学员' if program and program.audience == 'workers' else '家庭'}。")
     return redirect(url_for("parents.result", reference=reference), 303)
 
 

@@ -9,6 +9,7 @@ import unicodedata
 from datetime import date
 
 from programs import labels
+from programs.model import age_on
 from programs.phones import normalize_mobile
 
 from .storage import Applicant
@@ -91,7 +92,8 @@ def _birthdate(program, session, value, today, errors):
         errors["birthdate"] = "出生日期不能晚于今天"
     elif not program.accepts_age(born, session):
         low, high = program.ages
-        errors["birthdate"] = f"本班招收 {low}–{high} 岁的孩子（按开班日 {labels.day(session.start)} 计算周岁），这个孩子不在范围内"
+        age = age_on(born, session.start)
+        errors["birthdate"] = f"孩子到开班日（{labels.day(session.start)}）时 {age} 周岁，不符合本班 {low}–{high} 岁的要求"
     return born
 
 

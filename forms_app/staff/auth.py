@@ -59,7 +59,7 @@ def login():
     stored = get_db().staff(username)
     account = accounts.check(stored, form.password.data or "")
     if account is None:
-        form.password.errors = ["用户名或密码不对。"]
+        form.password.errors = ["用户名或密码错误。"]
         return render_template("staff/login.html", form=form), 401
     if account is not stored:
         get_db().save_staff(account)

@@ -130,6 +130,12 @@ class Storage:
             )
         return {(r["program"], r["session"]): Counts(r["capacity"], r["confirmed"], r["waitlisted"]) for r in rows}
 
+    def session_counts(self, program, session):
+        """Counts for one session (None if never synced), cheap enough for every form a parent opens."""
+        with self.database.reading() as tx:
+            place = tx.one("SELECT capacity FROM places WHERE program = ? AND session = ?", [program, session])
+            return Counts(place["capacity"], *self._tally(tx, program, session, place["capacity"])) if place else None
+
     def status_counts(self):
         """{(program, session): {status: number}} over every status, cancelled included."""
         counts = {}

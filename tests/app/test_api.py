@@ -38,7 +38,7 @@ def test_invalid_fields_come_back_as_422_in_chinese(client):
         "answers-lunch": "请回答：是否需要午餐",
         "answers-grade": "请从给出的选项中选择：一年级、二年级、三年级",
     }
-    assert enrol(client, birthdate=born(5).isoformat()).get_json()["errors"]["birthdate"].startswith("本班招收 6–12 岁")
+    assert enrol(client, birthdate=born(5).isoformat()).get_json()["errors"]["birthdate"].endswith("时 5 周岁，不符合本班 6–12 岁的要求")
     assert client.post("/api/enrolments", json=["not", "an", "object"]).status_code == 422
 
 

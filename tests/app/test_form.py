@@ -49,6 +49,27 @@ def test_errors_appear_beside_fields_and_typed_values_are_kept(client):
     assert 'value="北京望京科技有限公司"' in page
 
 
+def test_a_failed_submit_opens_on_a_focused_summary_and_each_field_names_its_error(client):
+    response, _ = submit_form(client, FORM, **child(phone="12345", consent=None))
+    page = response.get_data(as_text=True)
+    summary = re.search(r'<div class="error-summary" role="alert" tabindex="-1" autofocus>(.*?)</div>', page, re.S)
+    assert summary and "还有 2 处需要改正" in summary.group(1)
+    assert '<a href="#phone">手机号：请填写有效的大陆手机号' in summary.group(1) and 'href="#consent"' in summary.group(1)
+    assert page.index("error-summary") < page.index('id="name"')
+    phone = re.search(r'<input id="phone"[^>]*>', page).group(0)
+    assert 'aria-invalid="true"' in phone and 'aria-describedby="phone-hint phone-error"' in phone
+    assert 'id="phone-error"' in page and 'aria-describedby="consent-error"' in page
+    assert "error-summary" not in client.get(FORM).get_data(as_text=True)
+
+
+def test_a_full_session_says_so_before_the_parent_types(client):
+    assert "名额已满" not in client.get(FORM).get_data(as_text=True)
+    for number in range(2):
+        submit_form(client, FORM, **child(name=f"孩子{number}", phone=f"1391234000{number}"))
+    page = client.get(FORM).get_data(as_text=True)
+    assert "本班次名额已满（共 2 个）" in page and "现在提交会进入候补" in page and "提交候补报名" in page
+
+
 def test_a_post_without_the_csrf_token_is_refused(client, database):
     response = client.post(FORM, data=child())
     assert response.status_code == 400
@@ -58,7 +79,7 @@ def test_a_post_without_the_csrf_token_is_refused(client, database):
 def test_age_outside_the_range_is_refused_beside_the_birthdate(client):
     response, _ = submit_form(client, FORM, **child(birthdate=born(13).isoformat()))
     assert response.status_code == 422
-    assert "本班招收 6–12 岁的孩子" in response.get_data(as_text=True)
+    assert "时 13 周岁，不符合本班 6–12 岁的要求" in response.get_data(as_text=True)
 
 
 def test_a_full_session_waitlists_in_arrival_order(client):
@@ -149,8 +170,8 @@ def test_cancel_promotes_the_first_waitlisted_and_writes_the_outbox(client, data
     for number in range(4):
         response, _ = submit_form(client, FORM, **child(name=f"孩子{number}", phone=f"1391234000{number}"))
         pages.append(response.headers["Location"])
-    result = client.get(pages[0]).get_data(as_text=True)
-    cancelled = client.post(pages[0] + "/cancel", data={"csrf_token": csrf_token(result)})
+    asked = client.get(pages[0] + "/cancel").get_data(as_text=True)
+    cancelled = client.post(pages[0] + "/cancel", data={"csrf_token": csrf_token(asked)})
     assert "已取消" in follow(client, cancelled)
     assert "报名成功" in client.get(pages[2]).get_data(as_text=True)
     assert "已进入候补第 1 位" in client.get(pages[3]).get_data(as_text=True)
@@ -158,6 +179,17 @@ def test_cancel_promotes_the_first_waitlisted_and_writes_the_outbox(client, data
     assert outbox == [("promoted", "13912340002", "孩子2")]
     actions = rows(database, "SELECT action, actor FROM events ORDER BY id")
     assert actions[-2:] == [("cancelled", "parent"), ("promoted", "parent")]
+
+
+def test_cancelling_asks_first_and_the_question_changes_nothing(client):
+    response, _ = submit_form(client, FORM, **child(name="王小明"))
+    result = client.get(response.headers["Location"]).get_data(as_text=True)
+    link = re.search(r'<a class="button secondary" href="([^"]+)">取消报名</a>', result).group(1)
+    asked = client.get(link)
+    page = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and asked.headers["Cache-Control"] == "no-store"
+    assert "确定取消 王小明 的报名吗？" in page and "不能恢复" in page and "确定取消报名" in page
+    assert "报名成功" in client.get(response.headers["Location"]).get_data(as_text=True)
 
 
 def test_cancel_needs_the_csrf_token(client):
@@ -183,3 +215,9 @@ def test_calendar_holds_every_class_day(client):
     assert days == [START + timedelta(days=offset) for offset in range(5) if (START + timedelta(days=offset)).weekday() < 5]
     assert str(start.tzinfo) == "Asia/Shanghai" and "TZID=Asia/Shanghai" in text
     assert response.headers["Location"] in str(event["url"])
+
+
+def test_app_pages_name_an_icon_and_favicon_ico_finds_it(client):
+    assert 'rel="icon" href="/static/favicon.svg"' in client.get(FORM).get_data(as_text=True)
+    answer = client.get("/favicon.ico", follow_redirects=True)
+    assert answer.status_code == 200 and answer.headers["Content-Type"].startswith("image/svg+xml")

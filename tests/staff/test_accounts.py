@@ -45,7 +45,7 @@ def test_wrong_password_and_unknown_user_get_the_same_answer(app):
     client = app.test_client()
     wrong, unknown = login(client, "wj", "not the password"), login(client, "ghost", "not the password")
     assert wrong.status_code == unknown.status_code == 401
-    assert "用户名或密码不对" in wrong.get_data(as_text=True)
+    assert "用户名或密码错误" in wrong.get_data(as_text=True)
     assert client.get("/staff/").status_code == 303
 
 
