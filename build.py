@@ -15,7 +15,7 @@ import re
 import sys
 from pathlib import Path
 
-from programs.loader import load_catalogue, program_files
+from programs.loader import CHECK_COMMAND, load_catalogue, program_files
 from programs.lottery import verify
 from programs.model import SLUG
 from programs.schema import SCHEMA_FILE, schema_text
@@ -30,10 +30,11 @@ def check(args):
 
 
 def report(catalogue):
+    """Errors, warnings and notes in file and line order, so staff fix a file top to bottom."""
+    for issue in sorted(catalogue.problems + catalogue.notices, key=lambda i: (i.path, i.line, i.level != "error")):
+        print(issue)
     if not catalogue.ok:
-        for problem in catalogue.problems:
-            print(problem)
-        print(f"发现 {len(catalogue.problems)} 个问题，请修改后再运行 python build.py check。", file=sys.stderr)
+        print(f"发现 {len(catalogue.problems)} 个问题，请修改后再运行 {CHECK_COMMAND}。", file=sys.stderr)
         return 1
     print(catalogue.summary())
     return 0
