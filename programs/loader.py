@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from .advice import advise
 from .messages import CLOSE, explain, key_path
 from .model import PLACEHOLDER, SLUG, Program
-from .normalise import normalise
+from .normalise import half_width, normalise
 from .schema import SCHEMA_FILE
 from .yamlsource import SourceProblem, line_of, read_yaml
 
@@ -208,7 +208,9 @@ def _without_misspelt_missing(errors):
     for error in errors:
         if error["type"] == "extra_forbidden":
             loc = tuple(error["loc"])
-            for hint in difflib.get_close_matches(loc[-1], allowed_keys(loc), n=1, cutoff=CLOSE):
+            narrow = half_width(str(loc[-1]))
+            hints = [narrow] if narrow in allowed_keys(loc) else difflib.get_close_matches(loc[-1], allowed_keys(loc), n=1, cutoff=CLOSE)
+            for hint in hints:
                 guessed.add(loc[:-1] + (hint,))
     return [e for e in errors if not (e["type"] == "missing" and tuple(e["loc"]) in guessed)]
 

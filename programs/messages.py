@@ -46,8 +46,8 @@ _PLACES = {
     ("contact", "name"): "联系人姓名", ("contact", "phone"): "联系电话",
 }
 _EXAMPLES = {
-    "location": "location:\n  name: 望京街道职工之家\n  address: 北京市朝阳区望京街道",
-    "contact": "contact:\n  name: 王老师\n  phone: 010-64700001",
+    "location": ("name: 望京街道职工之家", "address: 北京市朝阳区望京街道"),
+    "contact": ("name: 王老师", "phone: 010-64700001"),
 }
 FEE_MESSAGE = "fee（费用） 写每人要交的钱数（元）：免费写 0 或“免费”，收费写数字，如 fee: 50"
 FULL_WIDTH = re.compile(r"[\uff01-\uff5e\u3000]")
@@ -78,11 +78,9 @@ def _value(value):
 
 
 def _sub_keys(field):
-    from .loader import allowed_keys  # late: loader imports this module
-
-    required = [key for key in allowed_keys((field, "x")) if key in ("name", "address", "phone")]
-    names = "和".join(f"{key}（{label_of((field, key))}）" for key in required)
-    return f"要分行写 {names}，如：{_EXAMPLES[field]}".replace("\n", " ⏎ ")
+    first, second = _EXAMPLES[field]
+    names = " 和 ".join(f"{line.split(':')[0]}（{label_of((field, line.split(':')[0]))}）" for line in (first, second))
+    return f"要分行写 {names}：“{field}:”单独一行，下面每项一行、前面空两格，如“  {first}”“  {second}”"
 
 
 def key_path(loc):
@@ -121,6 +119,9 @@ def explain(error, allowed_keys=()):
     if value is None and kind.endswith("_type"):
         return loc, f"{shown} 没有填写"
     if kind == "extra_forbidden":
+        narrow = "".join(chr(ord(c) - 0xFEE0) if "！" <= c <= "～" else c for c in field)
+        if narrow != field and narrow in allowed_keys:
+            return loc, f"键“{field}”用了全角字母，请改成半角的 {narrow}"
         hint = difflib.get_close_matches(field, allowed_keys, n=1, cutoff=CLOSE)
         guess = f"，是不是想写 {hint[0]}？" if hint else f"。可用的键：{'、'.join(allowed_keys)}"
         return loc, f"未知的键 {field}{guess}"

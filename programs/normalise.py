@@ -206,10 +206,7 @@ def _time_range(value, path, out):
     if not found:
         return value
     h1, m1, h2, m2 = found.groups()
-    canonical = f"{int(h1):02d}:{m1}-{int(h2):02d}:{m2}"
-    if canonical != text.replace(" ", ""):
-        _read_as(path, out, value, canonical)
-    return canonical
+    return _read_as(path, out, value, f"{int(h1):02d}:{m1}-{int(h2):02d}:{m2}")
 
 
 def _days(value, path, out):
