@@ -16,7 +16,7 @@ import yaml
 
 from .linescan import scan
 
-NEW_COMMAND = "python build.py new"
+NEW_COMMAND = "make new"
 
 
 class _Loader(yaml.SafeLoader):

@@ -64,3 +64,64 @@ def test_a_value_read_differently_from_its_spelling_leaves_a_note_at_its_line(tm
 def test_a_value_written_the_canonical_way_passes_without_notes(tmp_path, variant_id):
     answer = run(BY_ID[variant_id], tmp_path)
     assert answer.code == 0 and answer.out == ["共 1 个班，1 个班次，30 个名额，全部通过检查。"], answer.out
+
+
+def test_every_mistake_in_one_run_each_at_its_own_line(classes):
+    """A full-width colon used to hide everything after it; a missing space was reported a line late."""
+    from tests.foundation.natural_corpus import BASE
+
+    text = (BASE.replace("title: 望京", "title：望京").replace("summary: 基础托管加特色拓展", "summary: 第2期 #寒假托管 火热报名中")
+            .replace("  name: 王老师", "  name:").replace("fee: 0", "fee: 免费").replace("start: 2027-01-25", "start: 2027-02-30")
+            .replace("capacity: 30", "capacity: 30人").replace("    days: 周一至周五", "\tdays: 周一至周五")
+            .replace("mode: first_come", "mode:摇号"))
+    path = classes.write(text)
+    code, lines = classes.check()
+    assert code == 1
+    expected = [
+        (1, "提示：title 后面用了全角冒号"), (7, 'summary: "第2期 #寒假托管 火热报名中"'), (13, "contact.name（联系人姓名） 没有填写"),
+        (15, "提示：fee（费用） 写的是“免费”，已按 0"), (19, "2027-02-30 不存在（2027 年 2 月只有 28 天）"),
+        (21, "提示：sessions[0].capacity（名额） 写的是“30人”，已按 30 读取"), (22, "制表符（Tab）"),
+        (27, "提示：mode 的冒号后面要有一个空格"), (27, "已按 lottery（摇号） 读取"),
+    ]
+    for line, fragment in expected:
+        assert any(text.startswith(f"{path}:{line}: ") and fragment in text for text in lines), (line, fragment, lines)
+    assert len(lines) == len(expected)
+
+
+def test_no_program_files_is_never_all_passed(classes):
+    stray = classes.root / "beijing-chaoyang" / "wangjing-2027-winter.yaml.txt"
+    stray.parent.mkdir(parents=True)
+    stray.write_text("title: 望京\n", encoding="utf-8")
+    (classes.root / "beijing-chaoyang" / "说明.docx").write_bytes(b"x")
+    code, lines = classes.check()
+    assert code == 1
+    assert f"{stray}:1: 这个文件不会被读取：班级文件名要以 .yaml 结尾，请改名为 wangjing-2027-winter.yaml" in lines
+    assert any(line.endswith("说明.docx:1: 注意：这个文件不会被读取：只有以 .yaml 结尾的文件才是班级文件（图片可以放在这里）") for line in lines)
+    assert not any("全部通过" in line for line in lines)
+
+
+def test_an_empty_classes_folder_says_so(classes):
+    classes.root.mkdir()
+    code, lines = classes.check()
+    assert code == 0 and lines == ["没有找到任何班级文件：classes/ 下的班级文件要以 .yaml 结尾，网站上现在一个班也没有。"]
+
+
+def test_command_line_mistakes_are_answered_in_chinese(capsys):
+    import build
+
+    for argv, expected in ((["chek"], "没有“chek”这个命令"), (["chek"], "是不是想写 check？"), ([], "缺少必填的参数：命令"),
+                           (["check", "--foo"], "不认识的参数：--foo"), (["check", "--classes"], "--classes 后面要写一个值")):
+        with pytest.raises(SystemExit) as stopped:
+            build.main(argv)
+        assert stopped.value.code == 2
+        err = capsys.readouterr().err
+        assert expected in err and err.startswith("用法：build.py") and "usage" not in err and "error" not in err
+
+
+def test_help_is_chinese(capsys):
+    import build
+
+    with pytest.raises(SystemExit):
+        build.main(["check", "-h"])
+    out = capsys.readouterr().out
+    assert "用法：" in out and "选项：" in out and "显示这段帮助后退出" in out and "show this help" not in out
