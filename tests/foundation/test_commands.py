@@ -55,8 +55,37 @@ def test_schema_describes_keys_in_chinese_and_forbids_unknown_keys():
     assert "班名" in schema["properties"]["title"]["description"]
     session = schema["$defs"]["Session"]
     assert session["additionalProperties"] is False
-    assert session["properties"]["capacity"]["minimum"] == 1
+    assert {"type": "integer", "minimum": 1} in session["properties"]["capacity"]["anyOf"]
+    assert session["properties"]["capacity"]["title"] == "名额" and session["title"] == "班次"
+    assert {"const": "lottery", "title": "摇号", "description": "lottery：摇号"} in schema["$defs"]["Registration"]["properties"]["mode"]["anyOf"]
+    for key in ("time", "days", "start"):
+        assert session["properties"][key]["examples"] and session["properties"][key]["anyOf"][0]["pattern"]
+    assert schema["$defs"]["Contact"]["properties"]["phone"]["anyOf"][0]["pattern"]
     assert set(schema["required"]) >= {"title", "organizer", "district", "audience", "summary", "location", "contact", "sessions", "registration"}
+
+
+def test_schema_uses_only_json_schema_keywords():
+    """pydantic once wrote `ge` (not a keyword, so editors ignored the rule) where JSON Schema says minimum."""
+    found = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            found.update(node)
+            for key, value in node.items():
+                if key not in ("properties", "$defs"):
+                    walk(value)
+                else:
+                    for item in value.values():
+                        walk(item)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(json.loads(schema_text()))
+    keywords = {"$schema", "$defs", "$ref", "title", "description", "type", "properties", "required", "additionalProperties",
+                "items", "prefixItems", "minItems", "maxItems", "minLength", "maxLength", "minimum", "maximum", "pattern",
+                "enum", "const", "anyOf", "default", "examples", "format"}
+    assert found <= keywords, found - keywords
 
 
 def test_new_template_fails_until_filled_then_passes(tmp_path, capsys):
