@@ -26,10 +26,15 @@ TAB = "用了制表符（Tab）缩进：YAML 只能用空格缩进，请把行�
 FULL_WIDTH_SPACE = "行首用了全角空格缩进：YAML 只能用半角空格缩进，请把行首的全角空格换成半角空格"
 
 
+# Keys whose values are prose: a comment after them, one space from the text, may be meant as content.
+_PROSE = {"title", "summary", "organizer", "district", "street", "name", "address", "teacher", "label", "eligibility"}
+
+
 @dataclass
 class Scan:
     text: str
     notes: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
     problems: list = field(default_factory=list)
 
 
@@ -118,6 +123,13 @@ def _checked_value(number, key, value, result):
         return _refuse(number, key, value, result, f"以“{first}”开头的内容在 YAML 里有特殊含义")
     if first in "[{":
         return value
+    comment = re.search(r"(?<=\S) #\s", value)
+    if comment and key in _PROSE:
+        kept, dropped = value[:comment.start()].strip(), value[comment.start():].strip()
+        result.warnings.append((number, (
+            f"“{dropped}”会被当作注释，网站上只显示“{kept}”；如果它是内容，请给整个值加引号："
+            f"{key}: {_quote(value)}"
+        )))
     cut = re.search(r"[ \u3000]#(?=[^\s#])", value)
     if cut:
         kept = value[:cut.start()].strip()

@@ -155,6 +155,7 @@ def read_program(path, classes_dir=None, content=None):
     lines = source.lines
     problems += [Issue(name, line, message) for line, message in source.problems]
     notices = [Issue(name, line, message, "note") for line, message in source.notes]
+    notices += [Issue(name, line, message, "warning") for line, message in source.warnings]
     read = normalise(source.data)
     data = read.data
     notices += [Issue(name, line_of(lines, where), message, "note") for where, message in read.notes]

@@ -68,6 +68,7 @@ class Source:
     data: dict
     lines: dict
     notes: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
     problems: list = field(default_factory=list)
 
 
@@ -101,7 +102,7 @@ def read_yaml(text):
         data = _Loader("").construct_document(node)
     except (yaml.YAMLError, ValueError, TypeError):
         raise SourceProblem(problems + [(1, "YAML 格式错误：文件无法识别，请对照模板检查")]) from None
-    return Source(data, lines, scanned.notes, problems)
+    return Source(data, lines, scanned.notes, scanned.warnings, problems)
 
 
 def _compose(text):

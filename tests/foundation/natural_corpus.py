@@ -224,6 +224,7 @@ CORPUS = [
     V("title-curly-quotes", "title: 望京街道总工会寒假职工子女托管班", "title: “望京街道总工会寒假职工子女托管班”",
       Read("title", "望京街道总工会寒假职工子女托管班")),
     V("summary-hashtag", "summary: 基础托管加特色拓展", "summary: 第2期 #寒假托管 火热报名中", Refuse('是不是想写 summary: "第2期 #寒假托管 火热报名中"')),
+    V("summary-one-space-comment", "summary: 基础托管加特色拓展", "summary: 第2期 # 寒假托管", Warn('如果它是内容，请给整个值加引号：summary: "第2期 # 寒假托管"')),
     V("summary-real-comment", "summary: 基础托管加特色拓展", "summary: 基础托管加特色拓展   # 备注：别删", Read("summary", "基础托管加特色拓展")),
     # 3. YAML slips, each at its own line.
     V("full-width-colon-after-key", "title: 望京", "title：望京", Read("title", "望京街道总工会寒假职工子女托管班")),
