@@ -10,7 +10,7 @@ it cannot read at all are left for the model to refuse.
 """
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta, timezone
 
 from .messages import FEE_MESSAGE, shown
 from .model import AGE_MAX, AGE_MIN, END_OF_DAY, SLUG, clock_suggestion
@@ -22,7 +22,8 @@ _DATE = re.compile(r"^(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _NO_YEAR = re.compile(r"^(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?$")
 _WEEKDAY = re.compile(r"\s*[(]?\s*(?:周|星期|礼拜)([一二三四五六日天])\s*[)]?\s*$")
-_CLOCK = re.compile(r"(?:^|[\sT]+|(?<=[日号]))(\d{1,2}):(\d{2})(?::(\d{2}))?$")
+_CLOCK = re.compile(r"(?:^|[\sT]+|(?<=[日号]))(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?$")
+_OFFSET = re.compile(r"(?<=\d)(Z|[+-]\d{2}:?\d{2})$")
 _TIME_RANGE = re.compile(rf"^(\d{{1,2}}):(\d{{2}})\s*{_DASHES}\s*(\d{{1,2}}):(\d{{2}})$")
 _AGE = r"(\d{1,2})\s*(?:周岁|岁)?"
 _AGE_RANGE = re.compile(rf"^[\[(]?\s*{_AGE}\s*(?:{_DASHES}|,|、)\s*{_AGE}\s*[\])]?$")
@@ -99,10 +100,18 @@ def _plain(value, path, out):
 def _read_as(path, out, raw, value, canonical=None, meaning=""):
     """Return value; note what was read when the typed text is not already its canonical spelling."""
     canonical = str(value) if canonical is None else canonical
-    if str(raw).strip() != canonical:
-        wide = "（含全角字符）" if half_width(str(raw)) != str(raw) else ""
-        out.notes.append((path, f"{shown(path)} 写的是“{str(raw).strip()}”{wide}，已按 {canonical}{meaning} 读取"))
+    raw = _without_quotes(str(raw).strip())
+    if raw != canonical:
+        wide = "（含全角字符）" if half_width(raw) != raw else ""
+        out.notes.append((path, f"{shown(path)} 写的是“{raw}”{wide}，已按 {canonical}{meaning} 读取"))
     return value
+
+
+def _without_quotes(text):
+    """The Chinese quotes were noted on their own; the reading note quotes what was inside them."""
+    if len(text) >= 2 and _QUOTES.get(text[0]) == text[-1]:
+        return text[1:-1].strip()
+    return text
 
 
 def _phone(value, path, out):
@@ -172,6 +181,9 @@ def _moment(end_of_day):
         text = _plain(value, path, out)
         if not isinstance(text, str):
             return value
+        offset = _OFFSET.search(text)
+        zone = _zone(offset[1]) if offset else None
+        text = text[:offset.start()] if offset else text
         clock = _CLOCK.search(text)
         day_text = text[:clock.start()].strip() if clock else text
         day, problem = read_date(day_text)
@@ -181,8 +193,8 @@ def _moment(end_of_day):
             return value
         if clock is None:
             moment = datetime.combine(day, END_OF_DAY if end_of_day else time(0, 0))
-            label = "当天 23:59:59 截止（这一整天都能报名）" if end_of_day else "当天 00:00 开始"
-            out.notes.append((path, f"{shown(path)} 只写了日期，已按 {day.isoformat()} {label}读取"))
+            label = "当天 23:59:59 截止读取：这一整天都能报名" if end_of_day else "当天 00:00 开始读取"
+            out.notes.append((path, f"{shown(path)} 只写了日期，已按 {day.isoformat()} {label}"))
             return moment
         hour, minute, second = int(clock[1]), int(clock[2]), int(clock[3] or 0)
         if (hour, minute, second) == (24, 0, 0):
@@ -191,11 +203,22 @@ def _moment(end_of_day):
         if hour > 23 or minute > 59 or second > 59:
             out.problems.append((path, f"{shown(path)} 时间 {clock[0].strip()} 不存在，应写成 2027-01-05 09:00 这样"))
             return value
-        moment = datetime.combine(day, time(hour, minute, second))
+        moment = datetime.combine(day, time(hour, minute, second, int((clock[4] or "0").ljust(6, "0"))), tzinfo=zone)
+        if zone is not None:
+            return moment
         canonical = moment.strftime("%Y-%m-%d %H:%M" + (":%S" if second else ""))
         return _read_as(path, out, value, moment, canonical)
 
     return read
+
+
+def _zone(text):
+    """An explicit UTC offset (2026-12-02T03:54+08:00, as programs write it) is kept as written."""
+    if text == "Z":
+        return timezone.utc
+    sign = -1 if text[0] == "-" else 1
+    digits = text[1:].replace(":", "")
+    return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
 
 
 def _time_range(value, path, out):

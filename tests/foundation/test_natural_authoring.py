@@ -125,3 +125,37 @@ def test_help_is_chinese(capsys):
         build.main(["check", "-h"])
     out = capsys.readouterr().out
     assert "用法：" in out and "选项：" in out and "显示这段帮助后退出" in out and "show this help" not in out
+
+
+README_EXAMPLES = {
+    "refused": (("summary: 基础托管加特色拓展", "summary: 第2期 #寒假托管 火热报名中"), ("capacity: 30", "capacity: 约30人"),
+                ("start: 2027-01-25", "start: 2027-02-30"), ("fee: 0", "fee: 50元/天"), ("mode: first_come", "mode: lotery")),
+    "noted": (("title: 望京", "title：望京"), ("phone: 010-64700001", "phone: “010-64700001转8012”"),
+              ("tags: [托管班, 书法]", "tags: [托管班、书法]"), ("capacity: 30", "capacity: 30人"),
+              ("closes: 2027-01-20 17:00", "closes: 2027年1月20日"), ("fee: 0", "fee: 免费"), ("time: 08:30-17:30", "time: 8:30～17:30")),
+    "warned": (("days: 周一至周五", "days: 周六、周日"), ("status: published", "status: draft")),
+}
+
+
+@pytest.mark.parametrize("example", README_EXAMPLES)
+def test_the_readme_shows_what_check_really_prints(tmp_path, capsys, monkeypatch, example):
+    import build
+    from pathlib import Path
+
+    from tests.foundation.natural_corpus import BASE
+
+    text = BASE
+    for old, new in README_EXAMPLES[example]:
+        text = text.replace(old, new, 1)
+    target = tmp_path / "classes" / "beijing-chaoyang" / "wangjing-2027-summer.yaml"
+    target.parent.mkdir(parents=True)
+    target.write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    capsys.readouterr()
+    build.main(["check", "--classes", "classes"])
+    printed = capsys.readouterr()
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    staff = readme[readme.index("## 发布一个新的托管班"):readme.index("## Layout")]
+    for line in (printed.out + printed.err).splitlines():
+        assert f"   {line}\n" in staff, line
+    assert "make check" in staff and "make serve" in staff
