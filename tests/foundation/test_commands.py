@@ -116,3 +116,28 @@ def test_new_refuses_an_existing_id(tmp_path, capsys):
     assert build.main(["new", "x-1", "--district", "d", "--classes", str(classes)]) == 0
     assert build.main(["new", "x-1", "--district", "other", "--classes", str(classes)]) == 2
     assert "已存在" in capsys.readouterr().err
+
+
+def test_the_preview_hides_mkdocs_dirty_build_warning_from_staff():
+    import logging
+
+    record = logging.LogRecord("mkdocs.commands.build", logging.WARNING, __file__, 1,
+                               "A 'dirty' build is being performed, this will likely lead to inaccurate navigation", None, None)
+    other = logging.LogRecord("mkdocs.commands.build", logging.WARNING, __file__, 1, "Documentation built", None, None)
+    staff_filter = build._StaffLogFilter()
+    assert staff_filter.filter(record) is False and staff_filter.filter(other) is True
+
+
+def test_template_readme_and_messages_name_the_same_check_command(tmp_path, capsys):
+    from programs.loader import CHECK_COMMAND
+    from programs.template import program_template
+
+    assert CHECK_COMMAND == "make check"
+    assert f"然后运行：{CHECK_COMMAND}" in program_template("x-1", "../program.schema.json")
+    assert build.main(["new", "x-1", "--district", "d", "--classes", str(tmp_path)]) == 0
+    assert f"再运行 {CHECK_COMMAND}" in capsys.readouterr().out
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    staff = readme[readme.index("## 发布一个新的托管班"):readme.index("## Layout")]
+    assert CHECK_COMMAND in staff and "python build.py check" not in staff
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "\ncheck: setup\n" in makefile and "\nserve: setup\n" in makefile
