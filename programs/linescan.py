@@ -119,10 +119,12 @@ def _checked_value(number, key, value, result):
         return _refuse(number, key, value, result, "应是文字：以“[”开头会被读成列表")
     if first == "{" and key not in MAPPING_KEYS:
         return _refuse(number, key, value, result, "应是文字：以“{”开头会被读成“键: 值”")
-    if first in _RESERVED:
+    if first in _RESERVED or first in "|>" or value[:2] in ("- ", "? "):
         return _refuse(number, key, value, result, f"以“{first}”开头的内容在 YAML 里有特殊含义")
     if first in "[{":
         return value
+    if re.search(r":(?:\s|$)", value.split(" #")[0]):
+        return _refuse(number, key, value, result, "内容里的“: ”（半角冒号加空格）会被当作新的键")
     comment = re.search(r"(?<=\S) #\s", value)
     if comment and key in _PROSE:
         kept, dropped = value[:comment.start()].strip(), value[comment.start():].strip()

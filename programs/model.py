@@ -172,7 +172,7 @@ class Location(Strictly):
 
 class Contact(Strictly):
     name: Text = Field(description="联系人姓名")
-    phone: Phone = Field(description="联系电话：手机号或带区号的固话")
+    phone: Phone = Field(description="联系电话：手机号、带区号的固话（分机写成 010-84701234转8012）或服务热线（如 12351）")
 
 
 class Session(Strictly):

@@ -60,30 +60,20 @@ _FIELD_OF = {"Location": "location", "Contact": "contact", "Session": "sessions"
              "Registration": "registration", "Course": "courses"}
 
 
-def _any_case(word):
-    """first_come as First-Come or FIRST COME: check reads them all, so the editor must too."""
-    parts = []
-    for char in word:
-        if char == "_":
-            parts.append("[-_ ]+")
-        elif char.isalpha() and char.isascii():
-            parts.append(f"[{char.lower()}{char.upper()}]")
-        else:
-            parts.append(char)
-    return "".join(parts)
-
-
 def _choices(words, description):
-    options = [{"const": key, "title": LABELS.get(key, key), "description": f"{key}：{LABELS.get(key, key)}"} for key in words]
-    aliases = [{"const": alias, "title": f"{alias}（即 {key}）"} for key, names in words.items() for alias in names]
-    spelled = {"type": "string", "pattern": "^" + "|".join(f"(?:{_any_case(key)})" for key in words) + "$"}
-    return {"description": description, "anyOf": options + aliases + [spelled]}
+    """The English value or the Chinese word staff say; enumDescriptions are the labels editors show."""
+    values = list(words) + [alias for aliases in words.values() for alias in aliases]
+    labels = [f"{key}：{LABELS.get(key, key)}" for key in words]
+    labels += [f"{alias}：即 {key}（{LABELS.get(key, key)}）" for key, aliases in words.items() for alias in aliases]
+    return {"description": description, "type": "string", "enum": values, "enumDescriptions": labels}
 
 
 def _boolean(description, default):
-    words = "|".join(_any_case(word) for word in TRUE + FALSE)
-    return {"description": description, "default": default,
-            "anyOf": [{"type": "boolean"}, {"type": "string", "pattern": f"^{_S}(?:{words}){_S}$"}]}
+    words = [word for word in TRUE + FALSE if word not in ("true", "false")]
+    return {"description": description, "default": default, "anyOf": [
+        {"type": "boolean"},
+        {"type": "string", "enum": words, "enumDescriptions": [f"{w}：即 {'true' if w in TRUE else 'false'}" for w in words]},
+    ]}
 
 
 def _text(kind, description, nullable=False):
@@ -102,8 +92,6 @@ def _overrides(schema):
     question, contact = defs["Question"]["properties"], defs["Contact"]["properties"]
     for key in ("start", "end"):
         session[key] = _text("date", session[key]["description"])
-        # 20270125 is a number to a YAML 1.2 editor; check reads it as the day it spells.
-        session[key]["anyOf"].append({"type": "integer", "minimum": 19000101, "maximum": 29991231})
     session["time"] = _text("time", session["time"]["description"], nullable=True)
     session["days"] = _text("days", session["days"]["description"], nullable=True)
     session["capacity"] = {"description": session["capacity"]["description"], "examples": [30, "30人"],
@@ -133,9 +121,6 @@ def _overrides(schema):
                     "anyOf": [{"type": "number", "minimum": 0}, {"type": "string", "pattern": PATTERNS["fee"]}]}
     props["tags"] = {"description": props["tags"]["description"], "default": [],
                      "anyOf": [props["tags"], {"type": "string", "minLength": 1}]}
-    props["tags"]["anyOf"][0] = {"type": "array", "items": {"type": ["string", "number"], "minLength": 1}}
-    for name in ("title", "summary", "organizer", "district"):
-        props[name] = {**props[name], "type": ["string", "number"]}
 
 
 def _chinese_titles(node, path=()):

@@ -55,6 +55,12 @@ SCHEMA_CANNOT_SAY = {
     "phone-too-short": "1234 matches the shape; libphonenumber knows it is no number",
     "summary-hashtag": "a YAML comment is gone before the schema sees the value",
 }
+# Read by check, marked by the editor, and why that is the better of the two ways to disagree.
+EDITOR_IS_STRICTER = {
+    "summary-digits": "a YAML 1.2 editor reads 2027 as a number; quoting it satisfies both",
+    "date-compact": "a YAML 1.2 editor reads 20270129 as a number; the schema asks for a written date",
+    "mode-hyphen-capitals": "the schema lists the spellings to pick from; check also forgives First-Come",
+}
 # Typing slips the line scan repairs with a note: the editor's YAML parser sees them as written and flags them
 # while staff type, which is what should happen; check reads them as meant and says so.
 REPAIRED_BY_LINE_SCAN = ("full-width-colon-after-key", "no-space-after-colon", "no-space-after-colon-nested", "dash-without-space")
@@ -85,7 +91,7 @@ def test_schema_and_check_agree(variant):
     schema_accepts = _schema_accepts(variant.text)
     if variant.id in SCHEMA_CANNOT_SAY:
         assert schema_accepts and not check_accepts, f"{variant.id} no longer disagrees: drop it from SCHEMA_CANNOT_SAY"
-    elif variant.id in REPAIRED_BY_LINE_SCAN:
+    elif variant.id in REPAIRED_BY_LINE_SCAN or variant.id in EDITOR_IS_STRICTER:
         assert check_accepts and not schema_accepts, f"{variant.id} no longer disagrees: drop it from REPAIRED_BY_LINE_SCAN"
     else:
         assert schema_accepts == check_accepts, (variant.id, variant.new)
