@@ -227,6 +227,10 @@ def _time_range(value, path, out):
         return value
     found = _TIME_RANGE.match(text)
     if not found:
+        single = re.fullmatch(r"(\d{1,2}):(\d{2})", text)
+        if single:
+            start = f"{int(single[1]):02d}:{single[2]}"
+            out.problems.append((path, f"{shown(path)} 只写了一个时间“{text}”：要写开始和结束时间，如 time: {start}-17:30"))
         return value
     h1, m1, h2, m2 = found.groups()
     return _read_as(path, out, value, f"{int(h1):02d}:{m1}-{int(h2):02d}:{m2}")

@@ -114,6 +114,7 @@ CORPUS = [
     V("phone-leading-zero-octal", "phone: 010-64700001", "phone: 02251660774", Read("contact.phone", "02251660774")),
     V("phone-bare-mobile", "phone: 010-64700001", "phone: 13800138000", Read("contact.phone", "13800138000")),
     V("time-sexagesimal", "time: 08:30-17:30", "time: 8:30-17:30", Read("sessions.0.time", "08:30-17:30")),
+    V("time-start-only-sexagesimal", "time: 08:30-17:30", "time: 8:30", Refuse("要写开始和结束时间，如 time: 08:30-17:30")),
     V("time-single-digit-hours", "time: 08:30-17:30", "time: 8:30-9:45", Read("sessions.0.time", "08:30-09:45")),
     V("session-id-digits", "id: week-1", "id: 1", Read("sessions.0.id", "1")),
     V("choices-yes-no", "choices: [S, M, L]", "choices: [yes, no]", Read("registration.questions.1.choices", ["yes", "no"])),
@@ -312,8 +313,14 @@ def classify(variant, answer):
             return READ if warned else MISREAD
         return MISREAD
     lines = at_line(answer, variant.line)
-    helpful = [text for text in lines if re.search(r"[\u4e00-\u9fff]", text) and not ENGLISH.search(text)]
+    helpful = [text for text in lines if re.search(r"[\u4e00-\u9fff]", text) and not ENGLISH.search(text) and _quotes_what_was_typed(variant, text)]
     return HELPFUL if helpful else UNHELPFUL
+
+
+def _quotes_what_was_typed(variant, text):
+    """A message that says 现在是“510” about a line reading 8:30 sends staff looking for a value they never wrote."""
+    typed = variant.text.splitlines()[variant.line - 1] if variant.line <= len(variant.text.splitlines()) else ""
+    return all(quoted in typed for quoted in re.findall(r"现在是“([^”]*)”", text))
 
 
 def meets_expectation(variant, answer):
