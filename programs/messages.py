@@ -117,11 +117,16 @@ def explain(error, allowed_keys=()):
         state = "没有填写" if value is None else f"现在是“{value}”"
         return loc, f"{shown} {state}：{_sub_keys(field)}"
     if value is None and kind.endswith("_type"):
-        return loc, f"{shown} 没有填写"
+        return loc, f"{shown} 没有填写：请在“{field}:”后面写上内容"
     if kind == "extra_forbidden":
-        narrow = "".join(chr(ord(c) - 0xFEE0) if "！" <= c <= "～" else c for c in field)
+        from .normalise import half_width  # late: normalise words its notes with this module
+
+        narrow = half_width(field)
         if narrow != field and narrow in allowed_keys:
             return loc, f"键“{field}”用了全角字母，请改成半角的 {narrow}"
+        english = [key for key in allowed_keys if field in (label_of(loc[:-1] + (key,)), _NAMES.get(key))]
+        if english:
+            return loc, f"键要用英文：“{field}”请写成 {english[0]}，如“{english[0]}: …”"
         hint = difflib.get_close_matches(field, allowed_keys, n=1, cutoff=CLOSE)
         guess = f"，是不是想写 {hint[0]}？" if hint else f"。可用的键：{'、'.join(allowed_keys)}"
         return loc, f"未知的键 {field}{guess}"

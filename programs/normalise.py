@@ -97,6 +97,17 @@ def _plain(value, path, out):
     return half_width(_unquoted(value, path, out)).strip()
 
 
+def _day_halves(text):
+    """下午5:30 is 17:30; 上午 and 早上 change nothing. Only with a colon: 5点半 alone stays ambiguous."""
+    def clock(found):
+        hour = int(found[2])
+        if found[1] in ("下午", "晚上") and hour < 12:
+            hour += 12
+        return f"{hour:02d}:{found[3]}"
+
+    return re.sub(r"(上午|早上|中午|下午|晚上)\s*(\d{1,2}):(\d{2})", clock, text)
+
+
 def _read_as(path, out, raw, value, canonical=None, meaning=""):
     """Return value; note what was read when the typed text is not already its canonical spelling."""
     canonical = str(value) if canonical is None else canonical
@@ -181,6 +192,7 @@ def _moment(end_of_day):
         text = _plain(value, path, out)
         if not isinstance(text, str):
             return value
+        text = _day_halves(text)
         offset = _OFFSET.search(text)
         zone = _zone(offset[1]) if offset else None
         text = text[:offset.start()] if offset else text
@@ -225,6 +237,7 @@ def _time_range(value, path, out):
     text = _plain(value, path, out)
     if not isinstance(text, str):
         return value
+    text = _day_halves(text)
     found = _TIME_RANGE.match(text)
     if not found:
         single = re.fullmatch(r"(\d{1,2}):(\d{2})", text)
@@ -332,6 +345,8 @@ def _boolean(value, path, out):
 
 def _words(value, path, out):
     """tags: [托管班、书法] is two tags: YAML only splits on the ASCII comma."""
+    if isinstance(value, str) and re.fullmatch(r"\s*［.*］\s*", value):
+        value = value.strip()[1:-1]
     items = value if isinstance(value, list) else [value]
     words = []
     for index, item in enumerate(items):

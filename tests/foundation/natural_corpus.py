@@ -143,6 +143,8 @@ CORPUS = [
     V("time-spaced-dash", "time: 08:30-17:30", "time: 08:30 - 17:30", Read("sessions.0.time", "08:30-17:30")),
     V("time-full-width-digits", "time: 08:30-17:30", "time: ０８:３０-１７:３０", Read("sessions.0.time", "08:30-17:30")),
     V("time-twelve-hour-end", "time: 08:30-17:30", "time: 08:30-05:30", Refuse("是不是想写 time: 08:30-17:30")),
+    V("time-morning-afternoon", "time: 08:30-17:30", "time: 上午8:30-下午5:30", Read("sessions.0.time", "08:30-17:30")),
+    V("closes-afternoon", "closes: 2027-01-20 17:00", "closes: 2027-01-20 下午5:00", Read("registration.closes", "2027-01-20 17:00:00")),
     V("time-words", "time: 08:30-17:30", "time: 8点半到5点半", Refuse("时间应写成“08:30-17:30”")),
     # Registration window.
     V("opens-chinese-date", "opens: 2026-11-20 09:00", "opens: 2026年11月20日 9:00", Read("registration.opens", "2026-11-20 09:00:00")),
@@ -212,6 +214,7 @@ CORPUS = [
     V("tags-dunhao", "tags: [托管班, 书法]", "tags: [托管班、书法]", Read("tags", ["托管班", "书法"])),
     V("tags-full-width-comma", "tags: [托管班, 书法]", "tags: [托管班，书法]", Read("tags", ["托管班", "书法"])),
     V("tags-plain-text", "tags: [托管班, 书法]", "tags: 托管班、书法", Read("tags", ["托管班", "书法"])),
+    V("tags-full-width-brackets", "tags: [托管班, 书法]", "tags: ［托管班，书法］", Read("tags", ["托管班", "书法"])),
     V("choices-dunhao", "choices: [S, M, L]", "choices: [S、M、L]", Read("registration.questions.1.choices", ["S", "M", "L"])),
     # Contact phones staff publish.
     V("phone-400", "phone: 010-64700001", "phone: 400-810-8888", Read("contact.phone", "400-810-8888")),
@@ -250,6 +253,8 @@ CORPUS = [
     V("contact-missing-phone", "  phone: 010-64700001\n", "", Refuse("缺少必填项 phone（联系电话）", line=12)),
     V("session-id-full-width", "id: week-1", "id: ｗｅｅｋ－１", Read("sessions.0.id", "week-1")),
     V("session-id-capitals", "id: week-1", "id: Week-1", Refuse("是不是想写 id: week-1")),
+    V("key-in-chinese", "title: 望京", "班名: 望京", Refuse("键要用英文：“班名”请写成 title")),
+    V("nested-key-in-chinese", "  address: 北京市朝阳区望京街道", "  详细地址: 北京市朝阳区望京街道", Refuse("“详细地址”请写成 address")),
     V("key-full-width-letters", "title: 望京", "ｔｉｔｌｅ: 望京", Refuse("全角")),
     # 5. Files check would not read.
     V("saved-as-yaml-txt", "title: 望京", "title: 望京", Refuse("请改名为 wangjing-2027-winter.yaml", line=1), name="wangjing-2027-winter.yaml.txt"),
