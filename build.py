@@ -36,7 +36,8 @@ def check(args):
 
 def report(catalogue):
     """Errors, warnings and notes in file and line order, so staff fix a file top to bottom."""
-    for issue in sorted(catalogue.problems + catalogue.notices, key=lambda i: (i.path, i.line, i.level != "error")):
+    order = {"error": 0, "note": 1, "warning": 2}
+    for issue in sorted(catalogue.problems + catalogue.notices, key=lambda i: (i.path, i.line, order[i.level])):
         print(issue)
     if not catalogue.ok:
         print(f"发现 {len(catalogue.problems)} 个问题，请修改后再运行 {CHECK_COMMAND}。", file=sys.stderr)
