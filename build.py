@@ -113,6 +113,8 @@ def serve(args):
 
     for name in ("mkdocs", "mkdocs.commands.build", "mkdocs.commands.serve"):
         logging.getLogger(name).addFilter(_StaffLogFilter())
+    # The preview prints only a saved file's errors; start with everything check would say.
+    report(load_catalogue(args.classes))
     return preview(args.classes, drafts=args.drafts, dev_addr=args.dev_addr)
 
 

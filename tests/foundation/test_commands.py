@@ -142,3 +142,17 @@ def test_template_readme_and_messages_name_the_same_check_command(tmp_path, caps
     assert CHECK_COMMAND in staff and "python build.py check" not in staff
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert "\ncheck: setup\n" in makefile and "\nserve: setup\n" in makefile
+
+
+def test_serve_starts_with_the_full_check_report(tmp_path, capsys, monkeypatch):
+    import catalogue.preview
+    from tests.foundation.natural_corpus import BASE
+
+    target = tmp_path / "classes" / "d" / "x-1.yaml"
+    target.parent.mkdir(parents=True)
+    target.write_text(BASE.replace("capacity: 30", "capacity: 30人"), encoding="utf-8")
+    started = []
+    monkeypatch.setattr(catalogue.preview, "preview", lambda classes, drafts, dev_addr: started.append(drafts) or 0)
+    assert build.main(["serve", "--drafts", "--classes", str(tmp_path / "classes")]) == 0
+    assert started == [True]
+    assert f"{target}:21: 提示：sessions[0].capacity（名额） 写的是“30人”，已按 30 读取" in capsys.readouterr().out
