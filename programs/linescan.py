@@ -64,6 +64,8 @@ def scan(text):
             previous = (column, opens)
             if opens == "block":
                 block_indent = column
+        elif re.match(r"-[ \u3000]+[#*&!@`%]", body):
+            line = indent + _list_item(number, body, result)
         out.append(line)
     result.text = "\n".join(out)
     return result
@@ -141,6 +143,20 @@ def _checked_value(number, key, value, result):
             f"如果“#”后面是注释，请在“#”后加一个空格；如果是内容",
         )
     return value
+
+
+def _list_item(number, body, result):
+    """- #书法 is an empty item followed by a comment; - *新* is an alias: both need quotes."""
+    value = body[1:].strip(" \u3000")
+    if value.startswith("#") and not re.match(r"#[\s#]", value):
+        why = "以“#”开头的一项会被当作注释，这一项就成了空的"
+    elif value[0] in _RESERVED:
+        why = f"以“{value[0]}”开头的内容在 YAML 里有特殊含义"
+    else:
+        return body
+    quoted = _quote(value)
+    result.problems.append((number, f"列表项{why}；请给这一项加引号，是不是想写 - {quoted} ？"))
+    return f"- {quoted}"
 
 
 def _refuse(number, key, value, result, why):

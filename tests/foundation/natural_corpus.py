@@ -215,6 +215,7 @@ CORPUS = [
     V("tags-full-width-comma", "tags: [托管班, 书法]", "tags: [托管班，书法]", Read("tags", ["托管班", "书法"])),
     V("tags-plain-text", "tags: [托管班, 书法]", "tags: 托管班、书法", Read("tags", ["托管班", "书法"])),
     V("tags-full-width-brackets", "tags: [托管班, 书法]", "tags: ［托管班，书法］", Read("tags", ["托管班", "书法"])),
+    V("tag-item-hashtag", "tags: [托管班, 书法]", "tags:\n  - 托管班\n  - #书法", Refuse('是不是想写 - "#书法"', line=10)),
     V("choices-dunhao", "choices: [S, M, L]", "choices: [S、M、L]", Read("registration.questions.1.choices", ["S", "M", "L"])),
     # Contact phones staff publish.
     V("phone-400", "phone: 010-64700001", "phone: 400-810-8888", Read("contact.phone", "400-810-8888")),

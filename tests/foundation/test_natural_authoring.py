@@ -159,3 +159,26 @@ def test_the_readme_shows_what_check_really_prints(tmp_path, capsys, monkeypatch
     for line in (printed.out + printed.err).splitlines():
         assert f"   {line}\n" in staff, line
     assert "make check" in staff and "make serve" in staff
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+TYPED = st.text(alphabet="：，、；（）［］“”＂　０１２３４５６７８９－#*&@[]{}:\"' -\t\n人名岁元周至到每天免费摇号是否", max_size=8)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+@given(st.integers(0, 1200), st.integers(0, 6), TYPED)
+def test_any_typed_edit_is_answered_in_chinese_at_a_line(tmp_path, start, length, typed):
+    """Whatever staff type into a good file, every message is Chinese, names a line, and never says None."""
+    from programs.loader import read_program
+    from tests.foundation.natural_corpus import BASE, ENGLISH
+
+    start = min(start, len(BASE))
+    path = tmp_path / "fuzz-1.yaml"
+    path.write_text(BASE[:start] + typed + BASE[start + length:], encoding="utf-8")
+    program, problems, notices = read_program(path, tmp_path)
+    assert (program is None) == bool(problems)
+    for issue in problems + notices:
+        assert 1 <= issue.line and issue.message and not ENGLISH.search(issue.message), issue
+        assert "None" not in issue.message and "Traceback" not in issue.message, issue
