@@ -101,6 +101,8 @@ def explain(error, allowed_keys=()):
     kind, loc, ctx = error["type"], tuple(error["loc"]), error.get("ctx") or {}
     loc = tuple(part for part in loc if not (isinstance(part, str) and part.startswith(("function-", "constrained-"))))
     loc = loc + tuple(ctx.get("at", ()))
+    if kind == "invalid_key" or any(part is None or part == "" for part in loc):
+        return loc[:-1], "有一行没有键名（冒号前面是空的，或写成了 null、~）：每行要写成“键: 值”，如 title: 望京街道寒假托管班"
     where, value = key_path(loc), error.get("input")
     field = next((p for p in reversed(loc) if isinstance(p, str)), "")
     label = label_of(loc)

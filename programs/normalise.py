@@ -254,7 +254,7 @@ def _days(value, path, out):
     if not isinstance(text, str):
         return value
     canonical = re.sub(r"\s*(?:以及|和|及|与|还有)\s*", "、", text)
-    if re.match(r"^每(?:周|星期)(?![日天末])", canonical) or re.match(r"^每(?:周|星期)[日天](?:$|、|至|到)", canonical):
+    if re.match(r"^每(?:周|星期)(?![日天末])", canonical) or re.match(r"^每(?:周|星期)(?:[日天](?:$|、|至|到)|末$)", canonical):
         canonical = canonical[1:]
     try:
         parse_weekdays(canonical)

@@ -39,7 +39,7 @@ PATTERNS = {
     "date": f"^{_S}{_QUOTED}{_S}(?:{_DATE}){_S}{_UNQUOTED}{_S}$",
     "moment": f"^{_S}{_QUOTED}{_S}(?:{_DATE})(?:[ \u3000T]*{_CLOCK})?{_S}{_UNQUOTED}{_S}$",
     "time": f"^{_S}{_CLOCK}{_S}{_DASH}{_S}{_CLOCK}{_S}$",
-    "days": f"^{_S}(?:每天|每日|工作日|周末|双休日|每?(?:周|星期)?{_DAY}(?:{_DAY_JOIN}{_DAY})*){_S}$",
+    "days": f"^{_S}(?:每天|每日|工作日|每?周末|双休日|每?(?:周|星期)?{_DAY}(?:{_DAY_JOIN}{_DAY})*){_S}$",
     "phone": f"^{_S}{_QUOTED}{_S}[0-9０-９+＋()（） \u3000\\-－]{{5,20}}(?:{_S}(?:转|分机|ext\\.?|x){_S}{_D}{{1,6}})?{_S}{_UNQUOTED}{_S}$",
     "capacity": f"^{_S}(?:限|共|最多)?{_S}[+＋]?{_D}+{_S}(?:人|名|位|个名额)?{_S}$",
     "age": f"^{_S}{_AGE}{_S}$",

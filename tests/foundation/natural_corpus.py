@@ -164,6 +164,7 @@ CORPUS = [
     V("days-dao", "days: 周一至周五", "days: 周一到周五", Read("sessions.0.weekdays", [0, 1, 2, 3, 4])),
     V("days-xingqi", "days: 周一至周五", "days: 星期一至星期五", Read("sessions.0.weekdays", [0, 1, 2, 3, 4])),
     V("days-list", "days: 周一至周五", "days: 周一、三、五", Read("sessions.0.weekdays", [0, 2, 4])),
+    V("days-every-weekend", "days: 周一至周五", "days: 每周末", Warn("一次课也没有")),
     V("days-outside-dates", "days: 周一至周五", "days: 周六、周日", Warn("一次课也没有")),
     V("days-reversed", "days: 周一至周五", "days: 周五至周一", Refuse("上课日应写成")),
     # Capacity.
