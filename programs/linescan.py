@@ -112,7 +112,9 @@ def _checked_value(number, key, value, result):
     if first in "\"'":
         end = _closing_quote(value)
         if end is None:
-            return value
+            closed = value + first
+            result.problems.append((number, f"{_named(key)}：引号没有配对，这一行只有开头的 {first}；是不是想写 {key}: {closed} ？"))
+            return closed
         after = value[end + 1:].strip()
         if not after or after.startswith("#"):
             return value
@@ -162,11 +164,14 @@ def _list_item(number, body, result):
 def _refuse(number, key, value, result, why):
     quoted = _quote(value)
     joiner = "，" if why.endswith("如果是内容") else "；"
-    label = label_of((key,))
-    named = f"{key}（{label}）" if label else key
     lead = " " if why.startswith("应是") else "："
-    result.problems.append((number, f"{named}{lead}{why}{joiner}请给整个值加引号，是不是想写 {key}: {quoted} ？"))
+    result.problems.append((number, f"{_named(key)}{lead}{why}{joiner}请给整个值加引号，是不是想写 {key}: {quoted} ？"))
     return quoted
+
+
+def _named(key):
+    label = label_of((key,))
+    return f"{key}（{label}）" if label else key
 
 
 def _quote(value):

@@ -246,6 +246,7 @@ CORPUS = [
     V("value-starts-with-gt", "summary: 基础托管加特色拓展", "summary: >50人报名即开班", Refuse('是不是想写 summary: ">50人报名即开班"')),
     V("value-starts-with-dash", "summary: 基础托管加特色拓展", "summary: - 寒假托管", Refuse('是不是想写 summary: "- 寒假托管"')),
     V("value-with-colon-space", "summary: 基础托管加特色拓展", "summary: 须知: 自带水杯", Refuse('是不是想写 summary: "须知: 自带水杯"')),
+    V("value-unclosed-quote", "summary: 基础托管加特色拓展", 'summary: "基础托管加特色拓展', Refuse('是不是想写 summary: "基础托管加特色拓展"')),
     V("value-quote-then-text", "summary: 基础托管加特色拓展", 'summary: "火热"报名中', Refuse("""是不是想写 summary: '"火热"报名中'""")),
     # 4. Messages a non-programmer can act on.
     V("title-empty", "title: 望京街道总工会寒假职工子女托管班", "title:", Refuse("title（班名） 没有填写")),
