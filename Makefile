@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: setup check build run test clean
+.PHONY: setup check build serve new run test clean
 
 $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
@@ -20,6 +20,14 @@ check: setup
 
 build: setup
 	$(PY) build.py build
+
+# Staff preview with drafts, reloading as YAML files are saved: http://127.0.0.1:8000/
+serve: setup
+	$(PY) build.py serve --drafts
+
+# make new ID=wangjing-2027-summer DISTRICT=beijing-chaoyang
+new: setup
+	$(PY) build.py new $(ID) --district $(DISTRICT)
 
 # The catalogue and the enrolment app on one port: http://127.0.0.1:8000/
 run: build

@@ -1,21 +1,26 @@
 #!/usr/bin/env python3
 """The one command union staff run: check, build and preview the catalogue.
 
-    python build.py check            # 检查 classes/ 下所有班级文件
-    python build.py new ID --district FOLDER
+Staff use it through make (make check, make serve, make new), which sets up
+.venv first; every message names those same commands.
+
+    python build.py check            # 检查 classes/ 下所有班级文件（make check）
+    python build.py new ID --district FOLDER   # make new ID=... DISTRICT=...
     python build.py schema           # 重新生成 classes/program.schema.json
     python build.py verify-lottery FILE   # 核对公示的摇号结果
     python build.py build [--out DIR] [--published DIR]   # 检查通过后生成网站（默认 site/，摇号公示取自 published/）
-    python build.py serve [--drafts]      # 本地预览，改了班级文件自动刷新
+    python build.py serve [--drafts]      # 本地预览，改了班级文件自动刷新（make serve）
 """
 import argparse
+import difflib
 import json
+import logging
 import os
 import re
 import sys
 from pathlib import Path
 
-from programs.loader import load_catalogue, program_files
+from programs.loader import CHECK_COMMAND, load_catalogue, program_files
 from programs.lottery import verify
 from programs.model import SLUG
 from programs.schema import SCHEMA_FILE, schema_text
@@ -30,10 +35,12 @@ def check(args):
 
 
 def report(catalogue):
+    """Errors, warnings and notes in file and line order, so staff fix a file top to bottom."""
+    order = {"error": 0, "note": 1, "warning": 2}
+    for issue in sorted(catalogue.problems + catalogue.notices, key=lambda i: (i.path, i.line, order[i.level])):
+        print(issue)
     if not catalogue.ok:
-        for problem in catalogue.problems:
-            print(problem)
-        print(f"发现 {len(catalogue.problems)} 个问题，请修改后再运行 python build.py check。", file=sys.stderr)
+        print(f"发现 {len(catalogue.problems)} 个问题，请修改后再运行 {CHECK_COMMAND}。", file=sys.stderr)
         return 1
     print(catalogue.summary())
     return 0
@@ -60,7 +67,7 @@ def new(args):
         return 2
     folder.mkdir(parents=True, exist_ok=True)
     target.write_text(program_template(args.program_id, f"../{SCHEMA_FILE}"), encoding="utf-8")
-    print(f"已生成 {target}：把其中的“【待填写】”换成实际内容，再运行 python build.py check")
+    print(f"已生成 {target}：把其中的“【待填写】”换成实际内容，再运行 {CHECK_COMMAND}")
     return 0
 
 
@@ -93,14 +100,69 @@ def build(args):
     return 0
 
 
+class _StaffLogFilter(logging.Filter):
+    """MkDocs warns in English that a dirty build may leave navigation stale; the preview
+    rebuilds every listing itself, so the warning is noise staff cannot act on."""
+
+    def filter(self, record):
+        return "'dirty' build" not in record.getMessage()
+
+
 def serve(args):
     from catalogue.preview import preview
 
+    for name in ("mkdocs", "mkdocs.commands.build", "mkdocs.commands.serve"):
+        logging.getLogger(name).addFilter(_StaffLogFilter())
+    # The preview prints only a saved file's errors; start with everything check would say.
+    report(load_catalogue(args.classes))
     return preview(args.classes, drafts=args.drafts, dev_addr=args.dev_addr)
 
 
+_ARGPARSE_WORDS = [
+    ("usage: ", "用法："),
+    ("positional arguments:", "参数："),
+    ("options:", "选项："),
+    ("show this help message and exit", "显示这段帮助后退出"),
+]
+_ARGPARSE_ERRORS = [
+    (r"the following arguments are required: (.*)", "缺少必填的参数：{0}"),
+    (r"unrecognized arguments: (.*)", "不认识的参数：{0}"),
+    (r"argument (\S+): invalid choice: '([^']*)' \(choose from (.*)\)", "没有“{1}”这个命令，可用的命令：{2}"),
+    (r"argument (\S+): expected one argument", "{0} 后面要写一个值"),
+    (r"argument (\S+): (.*)", "参数 {0} 写得不对：{1}"),
+]
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    """argparse speaks English; staff read its usage and errors in Chinese."""
+
+    def format_usage(self):
+        return _chinese(super().format_usage())
+
+    def format_help(self):
+        return _chinese(super().format_help())
+
+    def error(self, message):
+        for pattern, chinese in _ARGPARSE_ERRORS:
+            found = re.fullmatch(pattern, message)
+            if found:
+                message = chinese.format(*found.groups()).replace("'", "")
+                if "invalid choice" in pattern:
+                    guess = difflib.get_close_matches(found[2], re.findall(r"'([^']*)'", found[3]), n=1)
+                    message += f"。是不是想写 {guess[0]}？" if guess else ""
+                break
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}：{message}\n")
+
+
+def _chinese(text):
+    for english, chinese in _ARGPARSE_WORDS:
+        text = text.replace(english, chinese)
+    return text
+
+
 def parser():
-    root = argparse.ArgumentParser(prog="build.py", description="工会托管班目录：检查、生成和预览")
+    root = ChineseArgumentParser(prog="build.py", description="工会托管班目录：检查、生成和预览")
     commands = root.add_subparsers(dest="command", required=True, metavar="命令")
 
     def command(name, handler, help_text):

@@ -4,8 +4,7 @@ A program page, a poster, a calendar file, a result page and a refusal all
 print dates; they share these so one day never reads two ways.
 """
 from programs.model import SHANGHAI
-
-WEEKDAYS = "一二三四五六日"
+from programs.weekdays import weekday_name
 
 
 def day(value):
@@ -23,7 +22,7 @@ def weekday(value):
     >>> import datetime; weekday(datetime.date(2027, 1, 25))
     '周一'
     """
-    return f"周{WEEKDAYS[value.weekday()]}"
+    return weekday_name(value.weekday())
 
 
 def day_with_weekday(value):

@@ -32,6 +32,8 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 AGE_MIN, AGE_MAX = 3, 18
 PLACEHOLDER = "【待填写】"
+# A `closes` written as a bare date keeps that whole day open for enrolment.
+END_OF_DAY = time(23, 59, 59)
 
 
 def _problem(kind, message, at=(), **context):
@@ -48,8 +50,32 @@ def _as_text(value):
 
 def _contact_phone(value):
     if not is_contact_phone(value):
-        raise _problem("phone", "“{value}”不是有效的电话号码：请填写手机号或带区号的固话，如 010-84701234", value=value)
+        raise _problem(
+            "phone",
+            "“{value}”不是有效的电话号码：请填写手机号、带区号的固话（如 010-84701234，分机写成 010-84701234转8012）或服务热线（如 12351、400-810-8888）",
+            value=value,
+        )
     return value
+
+
+def _end_of_day(value):
+    """closes: 2027-01-20 means registration is open all of the 20th, not until its first second."""
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        try:
+            value = date.fromisoformat(value.strip())
+        except ValueError:
+            return value
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return datetime.combine(value, END_OF_DAY)
+    return value
+
+
+def clock_suggestion(first, last):
+    """08:30-05:30 is almost always 08:30-17:30: the end written on a 12-hour clock."""
+    (h1, m1), (h2, m2) = first, last
+    if h2 < 12 and (h1, m1) >= (h2, m2) and (h1, m1) < (h2 + 12, m2):
+        return f"{h1:02d}:{m1:02d}-{h2 + 12:02d}:{m2:02d}"
+    return None
 
 
 def _aware(value):
@@ -66,6 +92,9 @@ def _clock(text):
     if h1 > 23 or h2 > 23 or m1 > 59 or m2 > 59:
         raise _problem("time", "时间“{text}”不存在", text=text)
     if (h1, m1) >= (h2, m2):
+        guess = clock_suggestion((h1, m1), (h2, m2))
+        if guess:
+            raise _problem("time", "结束时间应晚于开始时间：是不是想写 time: {guess} ？", guess=guess)
         raise _problem("time", "结束时间应晚于开始时间")
     return text
 
@@ -143,7 +172,7 @@ class Location(Strictly):
 
 class Contact(Strictly):
     name: Text = Field(description="联系人姓名")
-    phone: Phone = Field(description="联系电话：手机号或带区号的固话")
+    phone: Phone = Field(description="联系电话：手机号、带区号的固话（分机写成 010-84701234转8012）或服务热线（如 12351）")
 
 
 class Session(Strictly):
@@ -205,7 +234,9 @@ class Question(Strictly):
 
 class Registration(Strictly):
     opens: Moment = Field(description="报名开始时间，如 2027-01-05 09:00（不写时区即北京时间）")
-    closes: Moment = Field(description="报名截止时间，须晚于开始时间")
+    closes: Annotated[Moment, BeforeValidator(_end_of_day)] = Field(
+        description="报名截止时间，须晚于开始时间；只写日期表示当天 23:59:59 截止"
+    )
     mode: Literal["first_come", "lottery"] = Field(
         description="报名方式：first_come 先到先得，lottery 摇号"
     )
@@ -250,7 +281,7 @@ class Program(Strictly):
     tags: list[Text] = Field(default_factory=list, description="标签，如 书法、非遗")
     location: Location = Field(description="上课地点")
     contact: Contact = Field(description="联系人")
-    fee: Annotated[float, Strict()] | WholeNumber = Field(0, ge=0, description="费用（元），0 表示免费")
+    fee: Annotated[float, Strict(), Field(ge=0)] | Annotated[int, Strict(), Field(ge=0)] = Field(0, description="费用（元），0 表示免费")
     sessions: Annotated[list[Session], _unique_ids("班次编号")] = Field(min_length=1, description="班次，至少一个")
     registration: Registration = Field(description="报名设置")
     images: list[Text] = Field(default_factory=list, description="图片，写相对本文件的路径")

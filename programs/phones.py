@@ -4,10 +4,11 @@ Staff type contact numbers in many shapes (010-8470 1234, 13800138000,
 +86 138 0013 8000); parents type their mobile. One module decides what is
 valid so the catalogue and the enrolment app never disagree.
 """
+import re
 from functools import lru_cache
 
 import phonenumbers
-from phonenumbers import PhoneNumberType
+from phonenumbers import PhoneNumberType, shortnumberinfo
 
 _LANDLINE_OR_MOBILE = {
     PhoneNumberType.MOBILE,
@@ -15,6 +16,10 @@ _LANDLINE_OR_MOBILE = {
     PhoneNumberType.FIXED_LINE_OR_MOBILE,
 }
 _MOBILE = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
+# 400/800 numbers: unions publish their hotline as often as a desk phone.
+_SERVICE = {PhoneNumberType.UAN, PhoneNumberType.TOLL_FREE, PhoneNumberType.SHARED_COST}
+# 010-64700001转8012 / 分机 8012: libphonenumber reads extensions written as "ext.".
+_EXTENSION = re.compile(r"\s*(?:转|分机|-?ext\.?|x)\s*(\d{1,6})\s*$", re.IGNORECASE)
 
 
 def _parse(text):
@@ -27,9 +32,25 @@ def _parse(text):
     return number
 
 
+def _with_extension(text):
+    return _EXTENSION.sub(r" ext. \1", str(text))
+
+
+def _short_number(text):
+    """12351 (the ACFTU hotline), 95598: five- and six-digit service numbers, never 110-style emergency ones."""
+    digits = re.sub(r"[\s-]", "", str(text))
+    if not re.fullmatch(r"\d{5,6}", digits):
+        return None
+    number = phonenumbers.parse(digits, "CN")
+    return digits if shortnumberinfo.is_valid_short_number_for_region(number, "CN") else None
+
+
 def is_contact_phone(text):
-    number = _parse(text)
-    return number is not None and phonenumbers.number_type(number) in _LANDLINE_OR_MOBILE
+    """What a program may publish as its contact: a mobile, a landline (with extension) or a service number."""
+    if _short_number(text):
+        return True
+    number = _parse(_with_extension(text))
+    return number is not None and phonenumbers.number_type(number) in _LANDLINE_OR_MOBILE | _SERVICE
 
 
 def normalize_mobile(text):
@@ -53,7 +74,10 @@ def _national_mobile(text):
 
 def tel_uri(text):
     """An RFC 3966 tel: link, so a tap on a phone dials the number."""
-    number = _parse(text)
+    short = _short_number(text)
+    if short:
+        return f"tel:{short}"
+    number = _parse(_with_extension(text))
     if number is None:
         return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.RFC3966)

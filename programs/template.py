@@ -10,7 +10,7 @@ from .model import PLACEHOLDER
 _TEMPLATE = """\
 # yaml-language-server: $schema={schema}
 # 一个文件就是一个班。文件名 {program_id}.yaml 就是班级编号，发布后不要再改。
-# 把所有“{p}”换成实际内容，然后运行：python build.py check
+# 把所有“{p}”换成实际内容，然后运行：make check（预览网页：make serve）
 
 title: {p}            # 班名，最多 60 个字，如：望京街道总工会寒假职工子女托管班
 organizer: {p}        # 主办工会全称，如：望京街道总工会（工作人员账号按它划分）
@@ -33,7 +33,7 @@ location:                     # 上课地点
 contact:                      # 联系人
   name: {p}           # 姓名，如：王老师
   phone: {p}          # 手机号或带区号的固话，如 010-84701234
-fee: 0                        # 费用（元），0 显示为“免费”
+fee: 0                        # 每人费用（元）：免费写 0 或“免费”，收费写数字如 50
 sessions:                     # 班次，至少一个；每个班次单独报名
   - id: session-1             # 班次编号：小写字母、数字和连字符，本班内不重复
     name: 第一期              # 班次名称
@@ -44,8 +44,8 @@ sessions:                     # 班次，至少一个；每个班次单独报名
     time: 08:30-17:30         # 每天的时间段
 registration:                 # 报名设置
   opens: {opens} 09:00        # 报名开始时间（北京时间）
-  closes: {closes} 17:00       # 报名截止时间，须晚于开始时间
-  mode: first_come            # first_come 先到先得；lottery 摇号（报名截止后统一抽签）
+  closes: {closes} 17:00       # 报名截止时间，须晚于开始时间；只写日期表示当天 23:59:59 截止
+  mode: first_come            # first_come 先到先得；lottery 摇号（报名截止后统一抽签）；也可直接写“先到先得”“摇号”
   eligibility: {p}    # 报名条件，如：辖区在职职工的子女；没有可删掉
   questions: []               # 报名表上的附加问题，如：
   #  - id: lunch              # 问题编号：小写字母、数字和连字符

@@ -52,3 +52,8 @@ def class_dates(start, end, weekdays):
         if day.weekday() in weekdays:
             yield day
         day += timedelta(days=1)
+
+
+def weekday_name(index):
+    """周一 … 周日 for Monday = 0; the only place the weekday words are spelt."""
+    return "周" + _DIGITS[index]

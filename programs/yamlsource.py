@@ -1,23 +1,31 @@
 """Read one YAML file into plain data plus the line of every key.
 
 Validation errors must point staff at a line, so parsing keeps the node tree
-and records where each key path starts. Timestamps stay strings: the model
-parses dates, and an impossible date such as 2027-02-30 becomes a clear
-message instead of a PyYAML crash.
+and records where each key path starts.
+
+Every plain scalar stays the text staff typed: PyYAML's YAML 1.1 resolvers
+read 02251660774 as an octal number, 8:30 as sexagesimal 510, yes as True
+and 2027-01-20 as a timestamp. Only an empty value, ~ and null mean "not
+filled in"; programs/normalise.py turns text into numbers, dates and
+booleans knowing which key it belongs to, and says what it read.
 """
 import re
+from dataclasses import dataclass, field
 
 import yaml
+
+from .linescan import scan
+
+NEW_COMMAND = "make new"
 
 
 class _Loader(yaml.SafeLoader):
     pass
 
 
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+_NULL = "tag:yaml.org,2002:null"
+_Loader.yaml_implicit_resolvers = {}
+_Loader.add_implicit_resolver(_NULL, re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
 
 
 class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
@@ -52,49 +60,49 @@ def _syntax_message(error):
     for pattern, message in _SYNTAX:
         if re.search(pattern, text):
             return message
-    return f"YAML 格式错误（{(error.problem or '无法解析').strip()}）"
+    return "YAML 格式错误：这一行（或上一行）的写法无法识别，请对照模板检查冒号、缩进、引号和括号"
 
 
-def _tab_lines(text):
-    return [
-        (number, "用了制表符（Tab）缩进：YAML 只能用空格缩进")
-        for number, line in enumerate(text.splitlines(), start=1)
-        if re.match(r"^ *\t", line)
-    ]
+@dataclass
+class Source:
+    data: dict
+    lines: dict
+    notes: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+    problems: list = field(default_factory=list)
 
 
 def read_yaml(text):
-    """Return (data, lines) or raise SourceProblem with [(line, message)].
+    """Return a Source or raise SourceProblem with [(line, message)].
 
     `lines` maps a key path tuple such as ("sessions", 0, "capacity") to the
-    1-based line where that key (or list item) is written.
+    1-based line where that key (or list item) is written. The line scan's
+    problems come back in Source.problems when the repaired text parses, so
+    the model can still report everything else wrong with the file.
     """
-    problems = _tab_lines(text)
+    scanned = scan(text)
+    problems = list(scanned.problems)
     try:
-        node = _compose(text)
+        node = _compose(scanned.text)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1
-        if not any(number == line for number, _ in problems):
+        if not any(number in (line, line - 1) for number, _ in problems):
             problems.append((line, _syntax_message(error)))
         raise SourceProblem(sorted(problems)) from None
-    except yaml.YAMLError as error:
-        raise SourceProblem(problems + [(1, f"YAML 格式错误（{error}）")]) from None
-    if problems:
-        raise SourceProblem(problems)
+    except yaml.YAMLError:
+        raise SourceProblem(problems + [(1, f"YAML 格式错误：文件无法识别，请从 {NEW_COMMAND} 生成的模板开始")]) from None
     if node is None:
-        raise SourceProblem([(1, "文件是空的：请从 python build.py new 生成的模板开始")])
+        raise SourceProblem(problems + [(1, f"文件是空的：请从 {NEW_COMMAND} 生成的模板开始")])
     if not isinstance(node, yaml.MappingNode):
-        raise SourceProblem([(node.start_mark.line + 1, "文件内容应是“键: 值”的形式，如 title: 望京街道寒假托管班")])
-    lines, duplicates = {(): 1}, []
-    _walk(node, (), lines, duplicates)
-    if duplicates:
-        raise SourceProblem(duplicates)
+        raise SourceProblem(problems + [(node.start_mark.line + 1, "文件内容应是“键: 值”的形式，如 title: 望京街道寒假托管班")])
+    lines = {(): 1}
+    _walk(node, (), lines, problems)
     try:
         data = _Loader("").construct_document(node)
-    except (yaml.YAMLError, ValueError, TypeError) as error:
-        raise SourceProblem([(1, f"YAML 格式错误（{error}）")]) from None
-    return data, lines
+    except (yaml.YAMLError, ValueError, TypeError):
+        raise SourceProblem(problems + [(1, "YAML 格式错误：文件无法识别，请对照模板检查")]) from None
+    return Source(data, lines, scanned.notes, scanned.warnings, problems)
 
 
 def _compose(text):

@@ -69,7 +69,7 @@ RULES = [
         id="capacity-text",
     ),
     pytest.param(
-        broken("phone: 010-64700001", "phone: 12345"), 13, "contact.phone（电话）：“12345”不是有效的电话号码",
+        broken("phone: 010-64700001", "phone: 1234"), 13, "contact.phone（联系电话）：“1234”不是有效的电话号码",
         id="invalid-phone",
     ),
     pytest.param(

@@ -55,8 +55,38 @@ def test_schema_describes_keys_in_chinese_and_forbids_unknown_keys():
     assert "班名" in schema["properties"]["title"]["description"]
     session = schema["$defs"]["Session"]
     assert session["additionalProperties"] is False
-    assert session["properties"]["capacity"]["minimum"] == 1
+    assert {"type": "integer", "minimum": 1} in session["properties"]["capacity"]["anyOf"]
+    assert session["properties"]["capacity"]["title"] == "名额" and session["title"] == "班次"
+    mode = schema["$defs"]["Registration"]["properties"]["mode"]
+    assert mode["enumDescriptions"][mode["enum"].index("lottery")] == "lottery：摇号" and "摇号" in mode["enum"]
+    for key in ("time", "days", "start"):
+        assert session["properties"][key]["examples"] and session["properties"][key]["anyOf"][0]["pattern"]
+    assert schema["$defs"]["Contact"]["properties"]["phone"]["anyOf"][0]["pattern"]
     assert set(schema["required"]) >= {"title", "organizer", "district", "audience", "summary", "location", "contact", "sessions", "registration"}
+
+
+def test_schema_uses_only_json_schema_keywords():
+    """pydantic once wrote `ge` (not a keyword, so editors ignored the rule) where JSON Schema says minimum."""
+    found = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            found.update(node)
+            for key, value in node.items():
+                if key not in ("properties", "$defs"):
+                    walk(value)
+                else:
+                    for item in value.values():
+                        walk(item)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(json.loads(schema_text()))
+    keywords = {"$schema", "$defs", "$ref", "title", "description", "type", "properties", "required", "additionalProperties",
+                "items", "prefixItems", "minItems", "maxItems", "minLength", "maxLength", "minimum", "maximum", "pattern",
+                "enum", "enumDescriptions", "anyOf", "default", "examples", "format"}
+    assert found <= keywords, found - keywords
 
 
 def test_new_template_fails_until_filled_then_passes(tmp_path, capsys):
@@ -87,3 +117,42 @@ def test_new_refuses_an_existing_id(tmp_path, capsys):
     assert build.main(["new", "x-1", "--district", "d", "--classes", str(classes)]) == 0
     assert build.main(["new", "x-1", "--district", "other", "--classes", str(classes)]) == 2
     assert "已存在" in capsys.readouterr().err
+
+
+def test_the_preview_hides_mkdocs_dirty_build_warning_from_staff():
+    import logging
+
+    record = logging.LogRecord("mkdocs.commands.build", logging.WARNING, __file__, 1,
+                               "A 'dirty' build is being performed, this will likely lead to inaccurate navigation", None, None)
+    other = logging.LogRecord("mkdocs.commands.build", logging.WARNING, __file__, 1, "Documentation built", None, None)
+    staff_filter = build._StaffLogFilter()
+    assert staff_filter.filter(record) is False and staff_filter.filter(other) is True
+
+
+def test_template_readme_and_messages_name_the_same_check_command(tmp_path, capsys):
+    from programs.loader import CHECK_COMMAND
+    from programs.template import program_template
+
+    assert CHECK_COMMAND == "make check"
+    assert f"然后运行：{CHECK_COMMAND}" in program_template("x-1", "../program.schema.json")
+    assert build.main(["new", "x-1", "--district", "d", "--classes", str(tmp_path)]) == 0
+    assert f"再运行 {CHECK_COMMAND}" in capsys.readouterr().out
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    staff = readme[readme.index("## 发布一个新的托管班"):readme.index("## Layout")]
+    assert CHECK_COMMAND in staff and "python build.py check" not in staff
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "\ncheck: setup\n" in makefile and "\nserve: setup\n" in makefile
+
+
+def test_serve_starts_with_the_full_check_report(tmp_path, capsys, monkeypatch):
+    import catalogue.preview
+    from tests.foundation.natural_corpus import BASE
+
+    target = tmp_path / "classes" / "d" / "x-1.yaml"
+    target.parent.mkdir(parents=True)
+    target.write_text(BASE.replace("capacity: 30", "capacity: 30人"), encoding="utf-8")
+    started = []
+    monkeypatch.setattr(catalogue.preview, "preview", lambda classes, drafts, dev_addr: started.append(drafts) or 0)
+    assert build.main(["serve", "--drafts", "--classes", str(tmp_path / "classes")]) == 0
+    assert started == [True]
+    assert f"{target}:21: 提示：sessions[0].capacity（名额） 写的是“30人”，已按 30 读取" in capsys.readouterr().out
