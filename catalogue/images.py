@@ -10,7 +10,10 @@ import io
 
 from PIL import Image, ImageOps
 
+from programs.markup import IMAGE_FORMATS
+
 SUFFIXES = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
+assert set(SUFFIXES) == IMAGE_FORMATS
 
 
 def suffix_of(path):

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
+from . import markup
 from .messages import CLOSE, explain, key_path
 from .model import PLACEHOLDER, SLUG, Program
 from .yamlsource import SourceProblem, line_of, read_yaml
@@ -109,6 +110,7 @@ def load_program(path, classes_dir=None, content=None):
         return None, problems + [Issue(name, line, message) for line, message in bad.problems]
     problems += _placeholders(data, lines, name)
     problems += _missing_images(data.get("images"), path, classes_dir, lines, name)
+    problems += [Issue(name, line_of(lines, at), message) for at, message in markup.problems(data, path.parent)]
     try:
         program = Program.model_validate(data)
     except ValidationError as invalid:
