@@ -1,39 +1,26 @@
 """A hostile program file built into the site: every field arrives as text, nothing can run.
 
 The file (tests/site/hostile.py) is built as if it had slipped past `check`
-(its markup rule switched off), so the pages themselves are what is tested.
+(the `hostile_site` fixture switches its markup rule off), so the pages
+themselves are what is tested; the last tests are about `check`.
 """
 import json
 import re
 import subprocess
 import sys
 
-import pytest
 import yaml
 from PIL import Image
 
 from catalogue.policy import site_policy
-from catalogue.site import ROOT, build_site
-from programs import markup
+from catalogue.site import ROOT
 from programs.loader import load_catalogue
 from tests.app.helpers import program_data
-from tests.site.conftest import TODAY
 from tests.site.hostile import hostile_program, write_hostile
 from tests.site.scan import dangers, parse
 
-PROGRAM = "sanlitun-hostile"
+from tests.site.conftest import HOSTILE as PROGRAM
 SITE_NAME = "工会托管班与职工夜校"
-
-
-@pytest.fixture(scope="module")
-def hostile_site(tmp_path_factory):
-    work = tmp_path_factory.mktemp("hostile")
-    write_hostile(work / "classes")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(markup, "problems", lambda data, folder: [])
-        catalogue = load_catalogue(work / "classes")
-    assert catalogue.ok and catalogue.get(PROGRAM), catalogue.problems
-    return build_site(catalogue, out=work / "site", docs_dir=work / "docs", today=TODAY)
 
 
 def pages(site):
