@@ -14,8 +14,12 @@ defence, and production serves the console on its own origin
 Responses also carry Cross-Origin-Resource-Policy: same-origin (no other
 site may embed them) and Cross-Origin-Opener-Policy: same-origin (a page
 that opens the console in a window gets no handle on it).
+
+STAFF_HOST, when set, is the one host name the console answers on (404 on
+any other): production gives the console an origin of its own, which no
+catalogue page shares. Unset, as in `make run`, it answers on any host.
 """
-from flask import abort, request
+from flask import abort, current_app, request
 
 from .sessions import is_staff_path
 
@@ -30,6 +34,9 @@ DOCUMENT = {"document", "empty"}
 def refuse_subresource_requests():
     if not is_staff_path(request.path):
         return None
+    host = current_app.config["STAFF_HOST"]
+    if host and request.host.lower() != host.lower():
+        abort(404)
     mode, dest = request.headers.get("Sec-Fetch-Mode"), request.headers.get("Sec-Fetch-Dest")
     if (mode is not None and mode not in NAVIGATION) or (dest is not None and dest not in DOCUMENT):
         abort(403)
@@ -44,5 +51,6 @@ def isolate(response):
 
 
 def init_app(app):
+    app.config.setdefault("STAFF_HOST", None)
     app.before_request(refuse_subresource_requests)
     app.after_request(isolate)

@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from forms_app.db import get_db
-from forms_app.staff import accounts
+from forms_app.staff import accounts, auth
 from tests.app.helpers import GUNICORN, ROOT, Server
 from tests.site.conftest import HOSTILE, build_hostile_site
 from tests.site.hostile import EXPORT
@@ -124,3 +124,48 @@ def test_the_console_itself_still_works(staff_browser, server):
     with page.expect_download() as download:
         page.click("text=导出 CSV")
     assert "王小明" in open(download.value.path(), encoding="utf-8-sig").read()
+
+
+FETCH = {"Sec-Fetch-Site": "same-origin", "Sec-Fetch-Mode": "cors", "Sec-Fetch-Dest": "empty"}
+FRAME = {"Sec-Fetch-Site": "same-origin", "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "iframe"}
+CLICK = {"Sec-Fetch-Site": "same-origin", "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document"}
+
+
+def test_console_answers_navigations_only(client):
+    assert client.get("/staff/login", headers=FETCH).status_code == 403
+    assert client.get("/staff/login", headers=FRAME).status_code == 403
+    assert client.get("/staff/login", headers={**FETCH, "Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Dest": "image"}).status_code == 403
+    page = client.get("/staff/login", headers=CLICK)
+    assert page.status_code == 200 and "用户名" in page.get_data(as_text=True)
+    assert page.headers["Cross-Origin-Resource-Policy"] == "same-origin"
+    assert client.get("/staff/login").status_code == 200  # a browser without Fetch Metadata
+    # Parents' pages and the API are not the console: places.js still reads availability by fetch.
+    assert client.get("/api/availability", headers=FETCH).status_code == 200
+
+
+def test_console_answers_only_on_its_own_host_when_one_is_set(make_app):
+    client = make_app(STAFF_HOST="houtai.example.cn").test_client()
+    assert client.get("/staff/login", base_url="http://baoming.example.cn").status_code == 404
+    assert client.get("/staff/login", base_url="http://houtai.example.cn").status_code == 200
+    assert client.get("/enrol/wangjing-winter/week-1", base_url="http://baoming.example.cn").status_code == 200
+
+
+def test_a_parents_session_cookie_is_never_accepted_as_a_staff_one(make_app):
+    """Both cookies are signed with one key; the salts differ, so one cannot stand in for the other."""
+    app = make_app()
+    with app.app_context():
+        account = accounts.new_account("wj", PASSWORD, WANGJING, False)
+        get_db().save_staff(account)
+    logged_in = {"staff": "wj", "staff_key": auth._fingerprint(account), "staff_since": time.time()}
+
+    def signed_as(path):
+        with app.test_request_context(path):
+            return app.session_interface.get_signing_serializer(app).dumps(logged_in)
+
+    client = app.test_client()
+    client.get("/enrol/wangjing-winter/week-1")
+    assert client.get_cookie("session", path="/") is not None and client.get_cookie("staff_session", path="/staff/") is None
+    client.set_cookie("staff_session", signed_as("/enrol/wangjing-winter/week-1"), path="/staff/")
+    assert client.get("/staff/").status_code == 303
+    client.set_cookie("staff_session", signed_as("/staff/"), path="/staff/")
+    assert client.get("/staff/").status_code == 200
