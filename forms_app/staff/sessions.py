@@ -8,9 +8,13 @@ use a second cookie, signed with another salt, sent only to /staff/ and
 only from the console's own site (SameSite=Strict): a link or form on
 another site arrives without it, and a parents' cookie is never accepted
 as a staff one.
+
+Two cookie interfaces, chosen per request, rather than one whose settings
+change per request: gunicorn's threads share the one app.session_interface.
 """
 from flask import request
 from flask.sessions import SecureCookieSessionInterface
+from flask.sessions import SessionInterface as FlaskSessionInterface
 
 DEFAULTS = {
     "STAFF_SESSION_COOKIE_NAME": "staff_session",
@@ -23,35 +27,42 @@ def is_staff_path(path):
     return path == "/staff" or path.startswith("/staff/")
 
 
-class SessionInterface(SecureCookieSessionInterface):
-    """Two cookies by request path. Both are Secure whenever the request came over HTTPS (behind
-    the proxy that PROXY_HOPS describes), not only when SESSION_COOKIE_SECURE says so."""
-
-    staff_salt = "staff-session"
-
-    def _staff(self):
-        return is_staff_path(request.path)
-
-    def get_signing_serializer(self, app):
-        if not self._staff():
-            return super().get_signing_serializer(app)
-        parents_salt, self.salt = self.salt, self.staff_salt
-        try:
-            return super().get_signing_serializer(app)
-        finally:
-            self.salt = parents_salt
-
-    def get_cookie_name(self, app):
-        return app.config["STAFF_SESSION_COOKIE_NAME"] if self._staff() else super().get_cookie_name(app)
-
-    def get_cookie_path(self, app):
-        return app.config["STAFF_SESSION_COOKIE_PATH"] if self._staff() else super().get_cookie_path(app)
-
-    def get_cookie_samesite(self, app):
-        return app.config["STAFF_SESSION_COOKIE_SAMESITE"] if self._staff() else super().get_cookie_samesite(app)
+class ParentsCookie(SecureCookieSessionInterface):
+    """Secure whenever the request came over HTTPS (behind the proxy that PROXY_HOPS
+    describes), not only when SESSION_COOKIE_SECURE says so."""
 
     def get_cookie_secure(self, app):
         return super().get_cookie_secure(app) or request.is_secure
+
+
+class StaffCookie(ParentsCookie):
+    salt = "staff-session"
+
+    def get_cookie_name(self, app):
+        return app.config["STAFF_SESSION_COOKIE_NAME"]
+
+    def get_cookie_path(self, app):
+        return app.config["STAFF_SESSION_COOKIE_PATH"]
+
+    def get_cookie_samesite(self, app):
+        return app.config["STAFF_SESSION_COOKIE_SAMESITE"]
+
+
+class SessionInterface(FlaskSessionInterface):
+    def __init__(self):
+        self.parents, self.staff = ParentsCookie(), StaffCookie()
+
+    def _current(self):
+        return self.staff if is_staff_path(request.path) else self.parents
+
+    def get_signing_serializer(self, app):
+        return self._current().get_signing_serializer(app)
+
+    def open_session(self, app, request):
+        return self._current().open_session(app, request)
+
+    def save_session(self, app, session, response):
+        return self._current().save_session(app, session, response)
 
 
 def init_app(app):
