@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
@@ -19,7 +19,7 @@ from . import hooks, images, lottery, plaintext, policy, views
 from .calendar import session_calendar
 from .qr import qr_svg
 from .reference import reference_page
-from .richtext import URL_SCHEMES, description_html
+from .richtext import description_html
 
 SHARE_IMAGE = "assets/share.png"
 
@@ -190,9 +190,9 @@ class _Cards:
 
 
 def _web_link(url):
-    """The map link as given when it is an http(s) address; None sends the page to the default map search."""
-    scheme = (url or "").partition(":")[0].lower()
-    return url if scheme in URL_SCHEMES - {"tel", "mailto"} and url.lower().startswith(scheme + "://") else None
+    """The map link as given when it is an http(s) address (the model's pattern says so already;
+    the page does not rely on it). None sends the button to the default map search."""
+    return url if url and urlsplit(url).scheme.lower() in ("http", "https") else None
 
 
 def _places(programs):
