@@ -16,10 +16,10 @@ from catalogue.policy import site_policy
 from catalogue.site import ROOT
 from programs.loader import load_catalogue
 from tests.app.helpers import program_data
+from tests.site.conftest import HOSTILE as PROGRAM
 from tests.site.hostile import hostile_program, write_hostile
 from tests.site.scan import dangers, parse
 
-from tests.site.conftest import HOSTILE as PROGRAM
 SITE_NAME = "工会托管班与职工夜校"
 
 
