@@ -6,6 +6,8 @@ nh3's allowlist: only text formatting, lists, tables and links, and links
 only to http, https, tel and mailto (no relative ones: a description has no
 business pointing into this site or the staff console).
 """
+import re
+
 import markdown
 import nh3
 from markupsafe import Markup
@@ -16,6 +18,8 @@ TAGS = {
 }
 ATTRIBUTES = {"a": {"href", "title"}}
 URL_SCHEMES = {"http", "https", "tel", "mailto"}
+# A link nh3 took the address from: keep its words, drop the link a parent could not follow.
+_DEAD_LINK = re.compile(r"<a(?![^>]*\shref=)[^>]*>(.*?)</a>", re.S)
 
 
 def _markdown():
@@ -26,8 +30,8 @@ def _markdown():
 
 
 def description_html(text):
-    html = _markdown().convert(text)
-    return Markup(nh3.clean(
-        html, tags=TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES, url_relative="deny",
-        link_rel="noopener noreferrer nofollow", strip_comments=True,
-    ))
+    html = nh3.clean(
+        _markdown().convert(text), tags=TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES,
+        url_relative="deny", link_rel="noopener noreferrer nofollow", strip_comments=True,
+    )
+    return Markup(_DEAD_LINK.sub(r"\1", html))
