@@ -58,13 +58,17 @@ def _text_problems(value, path):
         tag = _TAG.search(value)
         if tag:
             text = tag.group(0) if len(tag.group(0)) <= 40 else tag.group(0)[:39] + "…"
-            yield path, (f"{shown} 含有 HTML 标签“{text}”：班级文件里的文字会原样显示，不能写 HTML。"
-                         "请删掉它；详细介绍（description）的格式请用 Markdown，如 **加粗**、[链接文字](https://…)")
+            if path == ("description",):
+                yield path, (f"{shown} 含有 HTML 标签“{text}”：网站不显示 HTML，会把它原样显示出来。"
+                             "请改用 Markdown，如 **加粗**、[链接文字](https://…)")
+            else:
+                yield path, (f"{shown} 含有 HTML 标签“{text}”：这里只能写文字，HTML 会原样显示出来。"
+                             "请删掉它；加粗、链接等格式只能写在详细介绍（description）里，用 Markdown")
         if _SCRIPT_URL.search(_IGNORED_IN_URLS.sub("", html.unescape(value))):
             yield path, f"{shown} 含有 javascript: 链接：网站只允许 http、https、tel、mailto 链接，请改成网址或删掉"
 
 
 def _shown(path):
     field = next((part for part in reversed(path) if isinstance(part, str)), "")
-    label = LABELS.get(field)
+    label = "课程简介" if path[:1] == ("courses",) and field == "description" else LABELS.get(field)
     return f"{key_path(path)}（{label}）" if label else key_path(path)
