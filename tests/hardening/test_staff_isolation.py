@@ -17,7 +17,8 @@ from forms_app.db import get_db
 from forms_app.staff import accounts, auth
 from tests.app.helpers import GUNICORN, ROOT, Server
 from tests.site.conftest import HOSTILE, build_hostile_site
-from tests.site.hostile import EXPORT
+from tests.site.hostile import EXPORT, steal
+from tests.site.scan import RECORD_VIOLATIONS
 from tests.staff.conftest import PASSWORD, SANLITUN, WANGJING, enrol
 
 ROSTER = "/staff/sessions/wangjing-winter/week-1"
@@ -71,6 +72,7 @@ def server(make_app, classes, database, tmp_path):
 def staff_browser(browser, server):
     """A 望京 staff member's browser, logged in to the console."""
     context = browser.new_context(locale="zh-CN", accept_downloads=True)
+    context.add_init_script(RECORD_VIOLATIONS)
     page = context.new_page()
     page.goto(server.url + "/staff/login")
     page.fill("#username", "wj")
@@ -98,6 +100,15 @@ def test_a_hostile_program_page_cannot_read_another_unions_export(staff_browser,
     page.wait_for_timeout(500)
     assert pwned(page) is None
     assert page.locator("h1").inner_text().startswith("<script>")
+    # The payload as a live inline script, as if escaping had let it through: the page's policy refuses it.
+    page.evaluate(f"""() => {{
+      const script = document.createElement("script");
+      script.textContent = {steal(EXPORT)!r};
+      document.body.append(script);
+    }}""")
+    page.wait_for_function("window.__violations.length > 0")
+    page.wait_for_timeout(500)
+    assert pwned(page) is None and "script-src-elem inline" in page.evaluate("window.__violations")
 
     # Suppose a script had got through: same origin, the staff member's cookies, and still nothing.
     stolen = page.evaluate(f"""async () => {{

@@ -1,4 +1,5 @@
-"""Read built pages the way a browser would, for what could run: scripts, handlers, links."""
+"""Read built pages the way a browser would, for what could run: scripts, handlers, links;
+and, for the Chromium tests, a recorder of what the page's policy refused."""
 import re
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
@@ -6,6 +7,15 @@ from urllib.parse import urlsplit
 SAFE_SCHEMES = {"", "http", "https", "tel", "mailto"}
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "srcset"}
 FORBIDDEN_TAGS = {"iframe", "frame", "object", "embed", "base"}
+
+# Runs before any page script and records what the Content-Security-Policy refused.
+RECORD_VIOLATIONS = """
+window.__violations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__violations.push(event.effectiveDirective + " " + (event.blockedURI || "inline"));
+});
+"""
+
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 _IGNORED_IN_URLS = re.compile(r"[\x00-\x20\x7f]+")
 

@@ -2,14 +2,7 @@
 what would run if it got through, and the theme itself still works under that policy."""
 from tests.site.conftest import HOSTILE
 from tests.site.hostile import hostile_program
-
-# Runs before any page script and records what the Content-Security-Policy refused.
-RECORD_VIOLATIONS = """
-window.__violations = [];
-document.addEventListener("securitypolicyviolation", (event) => {
-  window.__violations.push(event.effectiveDirective + " " + (event.blockedURI || "inline"));
-});
-"""
+from tests.site.scan import RECORD_VIOLATIONS
 
 
 def open_page(browser, url):
