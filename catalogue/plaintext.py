@@ -13,18 +13,24 @@ Front matter is different: MkDocs and Material print page.meta values into
 those values are stored HTML-escaped (front_matter).
 """
 import json
+import re
 
 from markupsafe import Markup, escape
 
-_SPECIAL = "&<>\"'`*_[](){}!\\|"
-_REFERENCES = {ord(char): f"&#{ord(char)};" for char in _SPECIAL}
+_SPECIAL = "&<>\"'`*_[](){}!\\|#"
+# A line break in a field is only whitespace on a page, but in Markdown it could start a
+# heading, a quote or a code block: it becomes a space.
+_REFERENCES = {**{ord(char): f"&#{ord(char)};" for char in _SPECIAL}, ord("\n"): " ", ord("\r"): " "}
+# A value that starts a line of Markdown must not start a list (1. / - / +) or a rule.
+_BLOCK_START = re.compile(r"^(\d+)\.|^([-+=])")
 
 
 def as_html(value):
     """Jinja's finalize: plain values become inert HTML; Markup (finished HTML) passes as it is."""
     if isinstance(value, Markup):
         return value
-    return Markup(str(value).translate(_REFERENCES))
+    text = str(value).translate(_REFERENCES)
+    return Markup(_BLOCK_START.sub(lambda found: f"{found[1]}&#46;" if found[1] else f"&#{ord(found[2])};", text, count=1))
 
 
 def join(values, separator=""):
