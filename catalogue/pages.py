@@ -4,12 +4,11 @@ Per-program files depend on that program alone, so `serve` re-renders only
 the YAML that changed; the listings (home, tags, unions, archive) are cheap
 and always re-rendered.
 """
-import json
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
@@ -18,9 +17,10 @@ from programs import published as lottery_records
 from programs.calendar import session_calendar
 from programs.phones import tel_uri
 
-from . import hooks, views
+from . import hooks, images, plaintext, policy, views
 from .qr import qr_svg
 from .reference import reference_page
+from .richtext import description_html
 
 SHARE_IMAGE = "assets/share.png"
 
@@ -40,8 +40,10 @@ def _environment():
         undefined=StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=False,
+        finalize=plaintext.as_html,
     )
-    env.filters["yaml_str"] = lambda value: Markup(json.dumps(list(value) if isinstance(value, list) else value, ensure_ascii=False))
+    env.filters["yaml_str"] = plaintext.front_matter
+    env.filters["join"] = plaintext.join
     env.globals.update(
         {name: getattr(views, name) for name in (
             "age_label", "fee_label", "date_span", "days_label", "months", "month_label",
@@ -82,17 +84,22 @@ class Pages:
         downloads and the standalone A4 poster (plain Jinja2, no theme)."""
         folder = f"classes/{program.id}"
         context = self._context(program)
-        files = {f"{folder}/{target}": (Path(program.source).parent / name).read_bytes() for target, name in context["image_sources"].items()}
+        files = {f"{folder}/{target}": images.reencoded(Path(program.source).parent / name) for target, name in context["image_sources"].items()}
         context["qr"] = files[f"{folder}/qr.svg"] = qr_svg(context["url"])
         for session in program.sessions:
             files[f"{folder}/{session.id}.ics"] = session_calendar(program, session, context["url"])
         for session, record, name in context["draws"]:
             files[f"{folder}/{name}"] = lottery_records.as_text(record)
+        style = self.env.loader.get_source(self.env, "poster.css")[0]
+        context.update(style=Markup(style), policy=policy.poster_policy(style))
         files[f"{folder}/poster.html"] = self.render("poster.html.j2", context)
         return files
 
     def _context(self, program):
-        images = {f"image-{n}{Path(name).suffix.lower()}": name for n, name in enumerate(program.images, 1)}
+        """What the program's templates see. Only photos the site accepts are shown (catalogue/images.py)."""
+        folder = Path(program.source).parent
+        shown = [(name, suffix) for name in program.images if (suffix := images.suffix_of(folder / name))]
+        photos = {f"image-{n}{suffix}": name for n, (name, suffix) in enumerate(shown, 1)}
         url = self.page_url(program)
         published = self.lotteries.get(program.id, {})
         return {
@@ -104,10 +111,11 @@ class Pages:
             "mode": views.MODES[program.registration.mode],
             "mode_rule": views.MODE_RULES[program.registration.mode],
             "enrol_base": self.settings.enrol_base.rstrip("/"),
-            "image_sources": images,
-            "images": list(images),
-            "image_url": url + next(iter(images)) if images else self.settings.site_url + SHARE_IMAGE,
-            "map_url": program.location.map_url or "https://uri.amap.com/search?keyword=" + quote(program.location.address),
+            "image_sources": photos,
+            "images": list(photos),
+            "image_url": url + next(iter(photos)) if photos else self.settings.site_url + SHARE_IMAGE,
+            "map_url": _web_link(program.location.map_url) or "https://uri.amap.com/search?keyword=" + quote(program.location.address),
+            "description": description_html(program.description) if program.description else "",
             "tel": tel_uri(program.contact.phone),
             "draws": [(s, published[s.id], lottery_records.download_name(program.id, s.id)) for s in program.sessions if s.id in published],
         }
@@ -180,6 +188,12 @@ class _Cards:
         if shown is None or shown[0] is not program:
             shown = self.rendered[key] = (program, str(self.card(program, root)) + "\n")
         return shown[1]
+
+
+def _web_link(url):
+    """The map link as given when it is an http(s) address (the model's pattern says so already;
+    the page does not rely on it). None sends the button to the default map search."""
+    return url if url and urlsplit(url).scheme.lower() in ("http", "https") else None
 
 
 def _places(programs):

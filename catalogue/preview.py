@@ -12,11 +12,13 @@ import time
 from pathlib import Path
 
 from mkdocs.commands.serve import serve
+from mkdocs.livereload import LiveReloadServer
 
 from programs.loader import load_program, program_files
 
 from .output import sync
 from .pages import Pages
+from .policy import allowing_script
 from .site import CONFIG_FILE, mkdocs_config, settings_for, static_files
 
 POLL_SECONDS = 0.3
@@ -60,6 +62,25 @@ class Regenerator:
             self.refresh()
 
 
+def _inject_allowed(inject):
+    """MkDocs appends its live-reload script inline to every page it serves, after the page's
+    Content-Security-Policy was written; the policy learns that one script's hash."""
+
+    def inject_js_into_html(server, content, epoch):
+        page = inject(server, content, epoch)
+        end = content.rfind(b"</body>")
+        start = (len(content) if end < 0 else end) + len(b"<script>")
+        return allowing_script(page, page[start:page.index(b"</script>", start)])
+
+    inject_js_into_html.catalogue = True
+    return inject_js_into_html
+
+
+def keep_live_reload():
+    if not getattr(LiveReloadServer._inject_js_into_html, "catalogue", False):
+        LiveReloadServer._inject_js_into_html = _inject_allowed(LiveReloadServer._inject_js_into_html)
+
+
 def preview(classes, drafts=False, dev_addr="127.0.0.1:8000"):
     """Serve until Ctrl+C. MkDocs reloads mkdocs.yml itself on every rebuild, with paths
     relative to the working directory, hence the chdir to the project."""
@@ -70,6 +91,7 @@ def preview(classes, drafts=False, dev_addr="127.0.0.1:8000"):
     regenerator = Regenerator(classes, pages, config.docs_dir)
     regenerator.refresh()
     threading.Thread(target=regenerator.run, daemon=True).start()
+    keep_live_reload()
     print(f"预览地址：http://{dev_addr}/ （按 Ctrl+C 停止）")
     serve(config_file=str(CONFIG_FILE), livereload=True, build_type="dirty", dev_addr=dev_addr)
     return 0

@@ -3,7 +3,9 @@
 The app's pages use no inline script or style, so the policy can forbid
 both; references in /r/<reference> URLs are secrets, so no Referer leaves
 the page. The built catalogue served beside the app in `make run` is static
-and does not pass through here (mkdocs-material needs its own inline bits).
+and does not pass through here: each of its pages carries its own policy in
+a meta tag (catalogue/policy.py). The console adds its own isolation headers
+(forms_app/staff/isolation.py).
 """
 CONTENT_SECURITY_POLICY = "; ".join(
     [

@@ -43,7 +43,8 @@ def scan(text):
     result, out = Scan(text), []
     block_indent = None
     previous = None  # (key column, opens a block) of the last key line
-    for number, line in enumerate(text.split("\n"), start=1):
+    lines = text.split("\n")
+    for number, line in enumerate(lines, start=1):
         indent = _INDENT.match(line).group()
         body = line[len(indent):]
         if block_indent is not None:
@@ -60,6 +61,11 @@ def scan(text):
         line = indent + body
         found = _KEY.match(body)
         if found and (found["key"] in MODEL_KEYS or found["colon"] == "：" or found["rest"][:1] in ("", " ")):
+            column = len(indent) + len(found["dash"] or "")
+            if _quoted_across_lines(found["rest"].strip(" \u3000"), lines[number:], column):
+                out.append(line)
+                previous, block_indent = (column, "value"), column
+                continue
             line, column, opens = _key_line(number, indent, found, result)
             previous = (column, opens)
             if opens == "block":
@@ -69,6 +75,21 @@ def scan(text):
         out.append(line)
     result.text = "\n".join(out)
     return result
+
+
+def _quoted_across_lines(value, following, column):
+    """A quoted value that YAML continues on more-indented lines, as yaml.dump and editors write
+    long text: valid as it stands, so it is left alone rather than called an unclosed quote."""
+    if value[:1] not in ("'", '"') or _closing_quote(value) is not None:
+        return False
+    text = value
+    for line in following:
+        if line.strip() and _width(_INDENT.match(line).group()) <= column:
+            return False
+        text += " " + line.strip()
+        if _closing_quote(text) is not None:
+            return True
+    return False
 
 
 def _width(indent):

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
+from . import markup
 from .advice import advise
 from .messages import CLOSE, explain, key_path
 from .model import PLACEHOLDER, SLUG, Program
@@ -162,6 +163,7 @@ def read_program(path, classes_dir=None, content=None):
     refused = [tuple(where) for where, _ in read.problems]
     problems += _placeholders(data, lines, name)
     problems += _missing_images(data.get("images"), path, classes_dir, lines, name)
+    problems += [Issue(name, line_of(lines, at), message) for at, message in markup.problems(data, path.parent)]
     try:
         program = Program.model_validate(data)
     except ValidationError as invalid:

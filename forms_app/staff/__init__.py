@@ -1,27 +1,19 @@
 """The staff console: street-level staff run their own organizer's classes
 from a phone or an office PC; a district admin sees every organizer's.
 
-Login and the guard are in auth.py, who may see what in access.py, pages in
-console.py, attendance.py and exports.py, shell commands in cli.py.
+Login and the guard are in auth.py, the console's own cookie in sessions.py,
+what keeps other pages of its origin out in isolation.py, who may see what in
+access.py, pages in console.py, attendance.py and exports.py, shell commands
+in cli.py.
 """
-from flask import request
-from flask.sessions import SecureCookieSessionInterface
-
-from . import attendance, auth, cli, console, exports, labels
-
-
-class SessionInterface(SecureCookieSessionInterface):
-    """The session cookie is Secure whenever the request came over HTTPS (behind the
-    proxy that PROXY_HOPS describes), not only when SESSION_COOKIE_SECURE says so."""
-
-    def get_cookie_secure(self, app):
-        return super().get_cookie_secure(app) or request.is_secure
+from . import attendance, auth, cli, console, exports, isolation, labels, sessions
 
 
 def init_app(app):
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
-    app.session_interface = SessionInterface()
+    sessions.init_app(app)
+    isolation.init_app(app)
     app.before_request(auth.guard)
     for blueprint in (auth.bp, console.bp, attendance.bp, exports.bp):
         app.register_blueprint(blueprint)

@@ -24,6 +24,15 @@ def test_line_numbers_stay_exact_after_repairs():
     assert [line for line, _ in source.notes] == [1, 3, 4]
 
 
+def test_a_quoted_value_continued_on_indented_lines_is_valid_yaml_not_an_unclosed_quote():
+    source = read_yaml("summary: '第一段，\n\n  第二段 ''引用''。'\ntitle: \"望京\n  托管班\"\nstreet: 望京\n")
+    assert source.problems == []
+    assert source.data == {"summary": "第一段，\n第二段 '引用'。", "title": "望京 托管班", "street": "望京"}
+    assert source.lines[("street",)] == 6
+    unclosed = read_yaml("summary: '第一段\nstreet: 望京\n")
+    assert [line for line, _ in unclosed.problems] == [1]
+
+
 @pytest.mark.parametrize("closes", [date(2027, 1, 20), "2027-01-20"])
 def test_a_closing_date_means_the_end_of_that_day(closes):
     registration = Registration(opens=datetime(2026, 11, 20, 9, 0), closes=closes, mode="first_come")

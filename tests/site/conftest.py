@@ -8,11 +8,14 @@ from pathlib import Path
 import pytest
 
 from catalogue.site import build_site
+from programs import markup
 from programs.loader import load_catalogue
+from tests.site.hostile import write_hostile
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = date(2026, 12, 1)
 ARTIFACTS = ROOT / "test-artifacts"
+HOSTILE = "sanlitun-hostile"
 
 
 @pytest.fixture(scope="session")
@@ -32,12 +35,39 @@ def site(catalogue, tmp_path_factory):
     return build_site(catalogue, out=work / "site", docs_dir=work / "docs", today=TODAY)
 
 
+def build_hostile_site(work, target=None):
+    """Build tests/site/hostile.py's program as if it had slipped past check: its markup rule is off."""
+    write_hostile(work / "classes", HOSTILE, **({"target": target} if target else {}))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(markup, "problems", lambda data, folder: [])
+        catalogue = load_catalogue(work / "classes")
+    assert catalogue.ok and catalogue.get(HOSTILE), catalogue.problems
+    return build_site(catalogue, out=work / "site", docs_dir=work / "docs", today=TODAY)
+
+
 @pytest.fixture(scope="session")
-def base_url(site):
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+def hostile_site(tmp_path_factory):
+    return build_hostile_site(tmp_path_factory.mktemp("hostile"))
+
+
+def _serve(folder):
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
     handler.log_message = lambda *args: None
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.fixture(scope="session")
+def base_url(site):
+    server = _serve(site)
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def hostile_url(hostile_site):
+    server = _serve(hostile_site)
     yield f"http://127.0.0.1:{server.server_port}/"
     server.shutdown()
 

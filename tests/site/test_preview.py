@@ -1,8 +1,14 @@
 """`serve` regenerates only what an edit changed, shows drafts on request, survives bad YAML."""
+import base64
+import hashlib
+import html
+import re
 import shutil
 
+from mkdocs.livereload import LiveReloadServer
+
 from catalogue.pages import Pages, Settings
-from catalogue.preview import Regenerator
+from catalogue.preview import Regenerator, keep_live_reload
 from catalogue.site import ROOT
 
 
@@ -54,3 +60,17 @@ def test_a_deleted_program_disappears(tmp_path, today):
     (classes / "jiangxi-xinyu/xinyu-youth-night-school-2027-spring.yaml").unlink()
     regen.refresh()
     assert not (docs / "classes/xinyu-youth-night-school-2027-spring").exists()
+
+
+def test_live_reload_runs_under_the_policy_and_nothing_else_inline_does(hostile_site):
+    """serve's pages carry MkDocs' live-reload script inline; the policy names it alone, by hash."""
+    keep_live_reload()
+    keep_live_reload()
+    page = (hostile_site / "classes" / "sanlitun-hostile" / "index.html").read_bytes()
+    server = LiveReloadServer.__new__(LiveReloadServer)
+    served = server._inject_js_into_html(page, 7).decode()
+    script = re.findall(r"<script>(.*?)</script>", served, re.S)[-1]
+    digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+    [policy] = [html.unescape(found) for found in re.findall(r'http-equiv="Content-Security-Policy" content="([^"]+)"', served)]
+    assert f"script-src 'self' 'sha256-{digest}';" in policy and "unsafe-inline" not in policy
+    assert "livereload" in script and served.count("sha256-") == 1

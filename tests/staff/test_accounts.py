@@ -66,7 +66,7 @@ def client(app):
     return app.test_client()
 
 
-def test_session_cookie_is_httponly_lax_and_secure_over_https(app):
+def test_session_cookie_is_httponly_strict_scoped_to_the_console_and_secure_over_https(app):
     client = app.test_client()
     page = client.get("/staff/login", base_url="https://localhost").get_data(as_text=True)
     from tests.app.helpers import csrf_token
@@ -76,7 +76,8 @@ def test_session_cookie_is_httponly_lax_and_secure_over_https(app):
         data={"csrf_token": csrf_token(page), "username": "wj", "password": PASSWORD},
     )
     cookie = response.headers["Set-Cookie"]
-    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" in cookie
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Secure" in cookie
+    assert cookie.startswith("staff_session=") and "Path=/staff/" in cookie
 
 
 def test_console_pages_are_never_cached(wangjing):
