@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, make_response, redirect, render_templ
 from programs.calendar import session_calendar
 from programs.phones import normalize_mobile
 
-from . import outcomes, served, validation
+from . import lottery, outcomes, served, validation
 from .admission import Refused, admit, gate
 from .clock import now
 from .db import enrolment_or_404, get_db
@@ -76,7 +76,8 @@ def result(reference):
     program, session = served.catalogue().find(enrolment.program, enrolment.session)
     others = [e for e in get_db().submission(enrolment.submission) if e.reference != reference]
     return render_template(
-        "result.html", enrolment=enrolment, program=program, session=session, others=others, form=CancelForm()
+        "result.html", enrolment=enrolment, program=program, session=session, others=others, form=CancelForm(),
+        ticket=lottery.ticket(enrolment),
     )
 
 

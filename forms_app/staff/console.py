@@ -46,9 +46,10 @@ def roster(program_id, session_id):
     words = request.args.get("q", "").strip()
     shown = [e for e in people if _matches(e, words)] if words else people
     tally = {status: sum(1 for e in people if e.status == status) for status in STATUSES}
+    lot = lottery.find(program.id, session.id)
     return render_template(
         "staff/roster.html", program=program, session=session, people=shown, words=words, tally=tally,
-        lot=lottery.find(program.id, session.id), form=ActionForm(),
+        lot=lot, tickets=lottery.tickets(lot, shown), form=ActionForm(),
     )
 
 

@@ -265,8 +265,9 @@ class Storage:
 
     def draw_lottery(self, program, session, decide, actor):
         """(publication, fresh): in one transaction, `decide(seed, capacity, entries)` returns the
-        `programs.lottery.publication` record for the session's 'lottery' entries; winners are
-        confirmed and the rest waitlisted, queued in drawn order. A second call returns the first
+        `programs.lottery.publication` record for the session's 'lottery' entries, each listed
+        under its `programs.lottery.entry_ticket`; winners are confirmed and the rest waitlisted,
+        queued in drawn order. A second call returns the first
         record and changes nothing."""
         with self.database.writing() as tx:
             place = self._lock(tx, program, session)
@@ -277,7 +278,8 @@ class Storage:
                 return json.loads(drawn["publication"]), False
             entries = self._many(tx, "program = ? AND session = ? AND status = 'lottery' ORDER BY id", [program, session])
             record = decide(drawn["seed"], place["capacity"], entries)
-            for entry, status, rank in capacity.drawn_order(record, entries):
+            by_ticket = {lottery.entry_ticket(drawn["seed"], entry.reference): entry for entry in entries}
+            for entry, status, rank in capacity.drawn_order(record, by_ticket):
                 tx.run("UPDATE enrolments SET status = ?, queue = ?, updated_at = ? WHERE id = ?", [status, rank, stamp(), entry.id])
                 self._event(tx, program, session, entry.id, "drawn", actor, {"status": status, "rank": rank})
                 self._outbox(tx, notices.place_changed(entry, notices.DRAWN, stamp()))
