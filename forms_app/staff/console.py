@@ -6,7 +6,7 @@ from wtforms import SelectField
 
 from programs import published
 
-from .. import lottery
+from .. import lottery, names
 from ..admission import Refused
 from ..capacity import STATUS_LABELS, STATUSES
 from ..db import get_db
@@ -49,7 +49,7 @@ def roster(program_id, session_id):
     lot = lottery.find(program.id, session.id)
     return render_template(
         "staff/roster.html", program=program, session=session, people=shown, words=words, tally=tally,
-        lot=lot, tickets=lottery.tickets(lot, shown), form=ActionForm(),
+        lot=lot, tickets=lottery.tickets(lot, shown), twins=names.likely_duplicates(people), form=ActionForm(),
     )
 
 

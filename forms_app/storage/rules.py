@@ -9,6 +9,8 @@ style, and backup. SQL here is written once with `?` placeholders in the
 subset both SQLite and PostgreSQL speak.
 """
 import json
+from datetime import date
+from types import SimpleNamespace
 
 from programs import lottery
 
@@ -35,7 +37,10 @@ class Storage:
     def create_schema(self):
         """Apply the pending steps of `migrations`; return the versions applied (none when up to date)."""
         with self.database.migrating() as tx:
-            return migrations.apply(tx, self.database.dialect, stamp())
+            applied = migrations.apply(tx, self.database.dialect, stamp())
+            if 5 in applied:
+                self._fill_person_keys(tx)
+            return applied
 
     def sync_places(self, places, catalogue_stamp, actor):
         """Store capacities from the YAML, promote whoever now fits; return the promoted."""
@@ -77,12 +82,13 @@ class Storage:
             replay = self._one(tx, "request_key = ?", [records.request_key(applicant, submission)])
             if replay:
                 return replay, True
-            self._refuse_duplicate(tx, applicant, applicant.session)
             if place is None:
+                self._refuse_duplicate(tx, applicant, applicant.session, None)
                 raise UnknownSession(f"{applicant.program}/{applicant.session}")
+            self._refuse_duplicate(tx, applicant, applicant.session, place["mode"])
             confirmed, waiting = self._tally(tx, applicant.program, applicant.session, place["capacity"])
             status = capacity.status_for_new(place["mode"], place["capacity"], confirmed, waiting)
-            row = self._insert_enrolment(tx, applicant, submission, status)
+            row = self._insert_enrolment(tx, applicant, submission, status, records.person_key(applicant, place["mode"]))
             self._event(tx, applicant.program, applicant.session, row["id"], "enrolled", actor, {"status": status})
         return records.enrolment(row, waiting + 1 if status == capacity.WAITLISTED else None), False
 
@@ -175,13 +181,13 @@ class Storage:
             place = self._lock(tx, found.program, session)
             if place is None:
                 raise UnknownSession(f"{found.program}/{session}")
-            self._refuse_duplicate(tx, found, session)
+            self._refuse_duplicate(tx, found, session, place["mode"])
             confirmed, waiting = self._tally(tx, found.program, session, place["capacity"])
             drawn = self._lottery(tx, found.program, session)
             status = capacity.status_for_new(place["mode"], place["capacity"], confirmed, waiting, bool(drawn and drawn["drawn_at"]))
             tx.run(
-                "UPDATE enrolments SET session = ?, status = ?, queue = ?, updated_at = ? WHERE id = ?",
-                [session, status, self._queue_end(tx, found.program, session), stamp(), found.id],
+                "UPDATE enrolments SET session = ?, status = ?, queue = ?, person_key = ?, updated_at = ? WHERE id = ?",
+                [session, status, self._queue_end(tx, found.program, session), records.person_key(found, place["mode"]), stamp(), found.id],
             )
             self._event(tx, found.program, found.session, found.id, "moved_out", actor, {"to": session, "status": found.status})
             self._event(tx, found.program, session, found.id, "moved_in", actor, {"from": found.session, "status": status})
@@ -306,7 +312,7 @@ class Storage:
                 )
                 count = tx.run(
                     f"""
-                    UPDATE enrolments SET name = ? || ' ' || code, phone = '', birthdate = NULL, guardian_name = NULL,
+                    UPDATE enrolments SET name = ? || ' ' || code, phone = '', birthdate = NULL, guardian_name = NULL, person_key = NULL,
                         employer = NULL, answers = NULL, consent = NULL, submission = NULL, request_key = NULL, purged_at = ?
                     WHERE {where}
                     """,
@@ -352,15 +358,40 @@ class Storage:
             found = again
         return None
 
-    def _refuse_duplicate(self, tx, person, session):
-        """One live enrolment per child (name, birthdate, phone) and session."""
-        existing = self._one(
+    def _refuse_duplicate(self, tx, person, session, mode):
+        """One live enrolment per person (`records.person_key`) and session; rows from before
+        that key (left without one when a look-alike already held it) still count exactly."""
+        existing = mode and self._one(
+            tx, "program = ? AND session = ? AND person_key = ? AND status <> 'cancelled'",
+            [person.program, session, records.person_key(person, mode)],
+        )
+        existing = existing or self._one(
             tx,
             "program = ? AND session = ? AND phone = ? AND name = ? AND coalesce(birthdate, '') = ? AND status <> 'cancelled'",
             [person.program, session, person.phone, person.name, records.birthdate_text(person) or ""],
         )
         if existing:
             raise Duplicate(existing)
+
+    def _fill_person_keys(self, tx):
+        """Give enrolments made before migration 5 their person_key, oldest first; a look-alike
+        of someone already keyed keeps none (the roster flags both) rather than fail the upgrade."""
+        rows = tx.all(
+            """
+            SELECT e.id, e.program, e.session, e.status, e.name, e.phone, e.birthdate, p.mode
+            FROM enrolments e LEFT JOIN places p ON p.program = e.program AND p.session = e.session
+            WHERE e.purged_at IS NULL ORDER BY e.id
+            """
+        )
+        taken = set()
+        for row in rows:
+            birthdate = date.fromisoformat(row["birthdate"]) if row["birthdate"] else None
+            key = records.person_key(SimpleNamespace(name=row["name"], phone=row["phone"], birthdate=birthdate), row["mode"])
+            if row["status"] != capacity.CANCELLED:
+                if (row["program"], row["session"], key) in taken:
+                    continue
+                taken.add((row["program"], row["session"], key))
+            tx.run("UPDATE enrolments SET person_key = ? WHERE id = ?", [key, row["id"]])
 
     def _tally(self, tx, program, session, up_to):
         """(confirmed counted up to `up_to`, waiting): see capacity.py for why counting stops there."""
@@ -380,11 +411,11 @@ class Storage:
             "SELECT coalesce(max(queue), 0) + 1 AS queue FROM enrolments WHERE program = ? AND session = ?", [program, session]
         )["queue"]
 
-    def _insert_enrolment(self, tx, applicant, submission, status):
+    def _insert_enrolment(self, tx, applicant, submission, status, person_key):
         """Insert with a fresh short code, drawing again in the rare case another enrolment holds it."""
         queue = self._queue_end(tx, applicant.program, applicant.session)
         while True:
-            row = {**records.new_enrolment(applicant, submission, status, new_code(), stamp()), "queue": queue}
+            row = {**records.new_enrolment(applicant, submission, status, new_code(), stamp()), "queue": queue, "person_key": person_key}
             inserted = tx.one(
                 f"INSERT INTO enrolments ({', '.join(row)}) VALUES ({', '.join('?' * len(row))}) "
                 "ON CONFLICT (code) DO NOTHING RETURNING id",

@@ -131,3 +131,14 @@ def test_the_audit_page_shows_who_did_what_and_cannot_be_changed(app, wangjing):
     assert "家长" in page and "报名：报名成功" in page and "工作人员 wj" in page and "取消报名（原为报名成功）" in page
     assert "<form" not in page.split("操作记录（不可修改）")[1]
     assert wangjing.post(ROSTER + "/audit").status_code == 405
+
+
+def test_likely_duplicates_from_different_phones_are_flagged(app, wangjing):
+    """Issue 13: first-come lets each phone enrol, so staff are shown look-alike names with one birthdate."""
+    enrol(app, "王小红", phone="13912340001")
+    enrol(app, "王 小紅", phone="13912340002")
+    enrol(app, "李小明", phone="13912340003")
+    page = wangjing.get(ROSTER).get_data(as_text=True)
+    assert page.count("疑似重复</span>") == 2
+    row = next(line for line in page.split("<tr") if "李小明" in line)
+    assert "疑似重复" not in row
