@@ -5,7 +5,7 @@ answers with the same Chinese sentences, under stable machine-readable codes.
 """
 from flask import Blueprint, abort, current_app, jsonify, request
 
-from . import outcomes, served, validation
+from . import limits, outcomes, served, validation
 from .admission import Refused, admit, gate
 from .availability import availability as live_places
 from .clock import now
@@ -79,6 +79,7 @@ def create():
     if errors:
         outcomes.invalid(errors, program.id, session.id, "api")
         return jsonify({"errors": errors}), 422
+    limits.checked()
     key = request.headers.get("Idempotency-Key", "")
     submission = key if SUBMISSION.match(key) else new_reference()
     try:

@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, make_response, redirect, render_templ
 from programs.calendar import session_calendar
 from programs.phones import normalize_mobile
 
-from . import lottery, outcomes, served, validation
+from . import limits, lottery, outcomes, served, validation
 from .admission import Refused, admit, gate
 from .clock import now
 from .db import enrolment_or_404, get_db
@@ -42,6 +42,7 @@ def enrol(program_id, session_id):
     checked = _check_all(form, program, session)
     if checked is None:
         return render_template("enrol.html", program=program, session=session, form=form), 422
+    limits.checked()
     answered, refusals = [], []
     for applicant in checked:
         try:
