@@ -10,10 +10,9 @@ from .admission import Refused, admit, gate
 from .availability import availability as live_places
 from .clock import now
 from .db import enrolment_or_404, get_db
-from .forms import SUBMISSION
+from .forms import api_submission_id
 from .limits import enrol_limits
 from .openapi import spec
-from .references import new_reference
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 AVAILABILITY_MAX_AGE = 5
@@ -80,8 +79,7 @@ def create():
         outcomes.invalid(errors, program.id, session.id, "api")
         return jsonify({"errors": errors}), 422
     limits.checked()
-    key = request.headers.get("Idempotency-Key", "")
-    submission = key if SUBMISSION.match(key) else new_reference()
+    submission = api_submission_id(request.headers.get("Idempotency-Key", ""), data)
     try:
         enrolment, replayed = admit(applicant, submission, "api")
     except Refused as refused:

@@ -115,7 +115,8 @@ def spec():
                             "name": "Idempotency-Key",
                             "in": "header",
                             "required": False,
-                            "description": "16–64 个 URL 安全字符；同一键重发同一人返回第一次的结果（200）",
+                            "description": "16–64 个 URL 安全字符，请每次报名随机生成；带同一键、请求体完全相同的重发返回第一次的结果（200）。"
+                            "键只用来识别同一请求的重发：请求体不同就是另一次报名，不会与别人用了同一键的报名归为一组",
                             "schema": {"type": "string"},
                         }
                     ],

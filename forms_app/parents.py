@@ -8,7 +8,7 @@ from . import limits, lottery, outcomes, served, validation
 from .admission import Refused, admit, gate
 from .clock import now
 from .db import enrolment_or_404, get_db
-from .forms import CancelForm, LookupForm, applicants_data, enrol_form
+from .forms import CancelForm, LookupForm, applicants_data, enrol_form, submission_id
 from .limits import enrol_limits, lookup_limits
 from .references import normalize_code
 
@@ -44,9 +44,10 @@ def enrol(program_id, session_id):
         return render_template("enrol.html", program=program, session=session, form=form), 422
     limits.checked()
     answered, refusals = [], []
+    submission = submission_id(form.submission.data, checked[0].phone)
     for applicant in checked:
         try:
-            answered.append(admit(applicant, form.submission.data, "parent")[0])
+            answered.append(admit(applicant, submission, "parent")[0])
         except Refused as refused:
             refusals.append(refused)
     if not answered:
