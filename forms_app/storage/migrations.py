@@ -143,6 +143,13 @@ MIGRATIONS = [
             WHERE status <> 'cancelled' AND person_key IS NOT NULL;
         """,
     ),
+    (
+        6,
+        "a staff account's session generation, so logging out ends copied sessions too",
+        """
+        ALTER TABLE staff ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;
+        """,
+    ),
 ]
 
 LEDGER = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"

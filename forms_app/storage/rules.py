@@ -19,7 +19,7 @@ from ..clock import stamp
 from ..references import new_code
 from . import Counts, Duplicate, Event, Lottery, StaffAccount, UnknownSession, migrations, records
 
-STAFF_COLUMNS = "username, organizer, admin, password_hash, disabled"
+STAFF_COLUMNS = "username, organizer, admin, password_hash, disabled, generation"
 LOTTERY_COLUMNS = "program, session, seed, commitment, committed_at, drawn_at, publication"
 ROSTER_ORDER = "CASE status {} ELSE {} END".format(
     " ".join(f"WHEN '{status}' THEN {rank}" for rank, status in enumerate(capacity.STATUSES)), len(capacity.STATUSES)
@@ -261,6 +261,13 @@ class Storage:
             rows = tx.all(f"SELECT {STAFF_COLUMNS} FROM staff ORDER BY username")
         return [_account(row) for row in rows]
 
+    def end_sessions(self, username):
+        """Move the account to a new generation: every session opened before, a copied cookie
+        included, stops working (the cookie itself cannot be recalled). save_staff leaves
+        the generation alone, so only this ends sessions."""
+        with self.database.writing() as tx:
+            tx.run("UPDATE staff SET generation = generation + 1, updated_at = ? WHERE username = ?", [stamp(), username])
+
     # --- the lottery -----------------------------------------------------------------------
 
     def lotteries(self):
@@ -480,4 +487,6 @@ class Storage:
 
 
 def _account(row):
-    return StaffAccount(row["username"], row["organizer"], bool(row["admin"]), row["password_hash"], bool(row["disabled"]))
+    return StaffAccount(
+        row["username"], row["organizer"], bool(row["admin"]), row["password_hash"], bool(row["disabled"]), row["generation"]
+    )
