@@ -14,6 +14,10 @@ import zhconv
 # separators and punctuation (the middle dot in 买买提·艾力 is typed several ways).
 DROPPED = ("M", "C", "Z", "P")
 
+# zhconv reads its dictionary on first use (about 50 ms): pay that when a worker starts,
+# not in the first enrolment it answers at 09:00.
+zhconv.convert("", "zh-cn")
+
 
 def fold(name):
     """NFKC, traditional folded to simplified, and nothing invisible or decorative left.

@@ -81,7 +81,12 @@ SCHEMAS = {
         "type": "object",
         "required": ["error", "message"],
         "properties": {
-            "error": {"enum": ["not_found", "duplicate", "not_open", "closed", "not_published", "rate_limited"]},
+            "error": {
+                "enum": [
+                    "not_found", "duplicate", "not_open", "closed", "not_published", "rate_limited",
+                    "unsupported_media_type", "bad_json", "too_large", "bad_request",
+                ]
+            },
             "message": {"type": "string"},
         },
     },
