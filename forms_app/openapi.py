@@ -84,7 +84,7 @@ SCHEMAS = {
             "error": {
                 "enum": [
                     "not_found", "duplicate", "not_open", "closed", "not_published", "rate_limited",
-                    "unsupported_media_type", "bad_json", "too_large", "bad_request",
+                    "unsupported_media_type", "bad_json", "too_large", "bad_request", "server_error",
                 ]
             },
             "message": {"type": "string"},
@@ -96,6 +96,16 @@ REFERENCE = {"name": "reference", "in": "path", "required": True, "schema": {"ty
 
 
 def spec():
+    """The description, with the one answer every /api operation may give when the server fails."""
+    described = _paths()
+    for path, item in described["paths"].items():
+        if path.startswith("/api/"):
+            for operation in item.values():
+                operation["responses"].setdefault("500", _json("Error", "服务器出错（server_error）"))
+    return described
+
+
+def _paths():
     return {
         "openapi": "3.1.0",
         "info": {"title": "工会托管班报名 API", "version": "1.0.0"},

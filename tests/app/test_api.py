@@ -194,3 +194,15 @@ def test_every_error_the_enrolment_endpoint_sends_is_in_its_description(client):
         assert answer.is_json, answer.status_code
         schema = responses[str(answer.status_code)]["content"]["application/json"]["schema"]
         jsonschema.validate(answer.get_json(), {**schema, "components": spec["components"]})
+
+
+def test_a_server_failure_under_api_is_described_json(make_app, monkeypatch):
+    """Issue 13: an API view that failed answered Flask's HTML 500 page, which no client could read."""
+    client = make_app(PROPAGATE_EXCEPTIONS=False).test_client()
+    monkeypatch.setattr("forms_app.api.live_places", lambda *args: 1 / 0)
+    answer = client.get("/api/availability")
+    assert answer.status_code == 500 and answer.is_json
+    spec = client.get("/api/openapi.json").get_json()
+    schema = spec["paths"]["/api/availability"]["get"]["responses"]["500"]["content"]["application/json"]["schema"]
+    jsonschema.validate(answer.get_json(), {**schema, "components": spec["components"]})
+    assert "ZeroDivisionError" not in answer.get_data(as_text=True)
