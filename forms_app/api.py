@@ -6,7 +6,7 @@ answers with the same Chinese sentences, under stable machine-readable codes.
 from flask import Blueprint, abort, current_app, jsonify, request
 from werkzeug.exceptions import InternalServerError
 
-from . import limits, outcomes, served, validation
+from . import limits, lottery, outcomes, served, validation
 from .admission import Refused, admit, gate
 from .availability import availability as live_places
 from .clock import now
@@ -43,6 +43,10 @@ def enrolment_json(enrolment, program, session):
             location={"name": program.location.name, "address": program.location.address},
             contact={"name": program.contact.name, "phone": program.contact.phone},
         )
+    # Only a lottery program has tickets; first-come answers skip the lookup at a rush.
+    ticket = lottery.ticket(enrolment) if program is not None and program.registration.mode == "lottery" else None
+    if ticket:
+        body["ticket"] = ticket
     return body
 
 

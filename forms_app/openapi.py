@@ -70,6 +70,11 @@ SCHEMAS = {
             "time": _nullable("string"),
             "location": {"type": "object", "properties": {"name": {"type": "string"}, "address": {"type": "string"}}},
             "contact": {"type": "object", "properties": {"name": {"type": "string"}, "phone": {"type": "string"}}},
+            "ticket": {
+                "type": "string",
+                "pattern": "^[0-9a-f]{16}$",
+                "description": "摇号班次才有：公示的摇号名单里代表这个孩子的摇号编号（公示数据不含查询码）",
+            },
         },
     },
     "Invalid": {

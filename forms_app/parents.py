@@ -79,7 +79,7 @@ def result(reference):
     others = [e for e in get_db().submission(enrolment.submission) if e.reference != reference]
     return render_template(
         "result.html", enrolment=enrolment, program=program, session=session, others=others, form=CancelForm(),
-        ticket=lottery.ticket(enrolment),
+        ticket=lottery.ticket(enrolment) if program is not None and program.registration.mode == "lottery" else None,
     )
 
 

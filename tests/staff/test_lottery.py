@@ -177,3 +177,13 @@ def test_a_parent_sees_their_ticket_before_the_draw_too(classes, app, published)
         seed = lottery.find("wangjing-winter", "week-1").seed
     assert f'class="code ticket">{rules.entry_ticket(seed, entry.reference)}<' in page
     assert seed not in page and seed not in (published / "wangjing-winter" / "week-1.json").read_text(encoding="utf-8")
+
+
+def test_an_api_client_reads_the_same_ticket_the_record_lists(drawn_app, published):
+    draw(drawn_app)
+    record = json.loads((published / "wangjing-winter" / "week-1.json").read_text(encoding="utf-8"))
+    client = drawn_app.test_client()
+    with drawn_app.app_context():
+        roster = get_db().roster("wangjing-winter", "week-1")
+    tickets = [client.get(f"/api/enrolments/{e.reference}").get_json()["ticket"] for e in roster]
+    assert sorted(tickets) == sorted(record["confirmed"] + record["waitlisted"])
