@@ -24,7 +24,7 @@ from limits.errors import StorageError
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
-from programs.phones import normalize_mobile
+from .validation import phone_number
 
 ENROL_PER_ADDRESS = "300/minute"
 ENROL_PER_PHONE = "20/hour"
@@ -128,7 +128,7 @@ def phone_key():
     """The phone number the request names, or None when it names no valid one."""
     data = request.get_json(silent=True) if request.is_json else request.form
     phone = data.get("phone") if isinstance(data, dict) else None
-    normalized = normalize_mobile(phone) if isinstance(phone, str) else None
+    normalized = phone_number(phone)
     return "phone:" + normalized if normalized else None
 
 

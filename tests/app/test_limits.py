@@ -43,3 +43,12 @@ def test_lookups_with_a_mistyped_phone_from_different_families_share_no_counter(
         token = csrf_token(client.get("/lookup").get_data(as_text=True))
         statuses.append(client.post("/lookup", data={"csrf_token": token, "phone": "139", "code": "WRONG234"}).status_code)
     assert statuses == [404] * 8
+
+
+def test_every_spelling_validation_accepts_counts_against_the_same_phone(make_app):
+    """Spellings of one number that validation cleans up (spaces, +86, an invisible character)
+    must not slip past the phone's count now that invalid phones have none."""
+    client = limited_client(make_app, "spelt-phone")
+    spellings = [VICTIM, "+86 139 1234 0001", "139\u200b12340001", " 13912340001 "]
+    codes = [client.post("/api/enrolments", json=api_child(name=f"孩子{n}", phone=spellings[n % 4])).status_code for n in range(21)]
+    assert codes == [201] * 20 + [429]
