@@ -4,16 +4,16 @@ It enrols through the same validation and admission code as the form and
 answers with the same Chinese sentences, under stable machine-readable codes.
 """
 from flask import Blueprint, abort, current_app, jsonify, request
+from werkzeug.exceptions import InternalServerError
 
-from . import outcomes, served, validation
+from . import limits, lottery, outcomes, served, validation
 from .admission import Refused, admit, gate
 from .availability import availability as live_places
 from .clock import now
 from .db import enrolment_or_404, get_db
-from .forms import SUBMISSION
+from .forms import api_submission_id
 from .limits import enrol_limits
 from .openapi import spec
-from .references import new_reference
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 AVAILABILITY_MAX_AGE = 5
@@ -43,6 +43,10 @@ def enrolment_json(enrolment, program, session):
             location={"name": program.location.name, "address": program.location.address},
             contact={"name": program.contact.name, "phone": program.contact.phone},
         )
+    # Only a lottery program has tickets; first-come answers skip the lookup at a rush.
+    ticket = lottery.ticket(enrolment) if program is not None and program.registration.mode == "lottery" else None
+    if ticket:
+        body["ticket"] = ticket
     return body
 
 
@@ -79,8 +83,8 @@ def create():
     if errors:
         outcomes.invalid(errors, program.id, session.id, "api")
         return jsonify({"errors": errors}), 422
-    key = request.headers.get("Idempotency-Key", "")
-    submission = key if SUBMISSION.match(key) else new_reference()
+    limits.checked()
+    submission = api_submission_id(request.headers.get("Idempotency-Key", ""), data)
     try:
         enrolment, replayed = admit(applicant, submission, "api")
     except Refused as refused:
@@ -91,6 +95,12 @@ def create():
 @bp.errorhandler(404)
 def not_found(_error_):
     return _error(404, "not_found", "没有找到：班、班次或报名记录不存在")
+
+
+@bp.errorhandler(InternalServerError)
+def server_error(_error_):
+    """A client of the API reads JSON even when the server fails; the app's logs keep the why."""
+    return _error(500, "server_error", "服务器出错了，请稍后再试。")
 
 
 @bp.get("/enrolments/<reference>")

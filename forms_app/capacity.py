@@ -69,9 +69,9 @@ def remaining(capacity, confirmed):
     return max(0, capacity - confirmed)
 
 
-def drawn_order(record, entries):
-    """(entry, status, rank) for each entry of a lottery record: winners first, then the
-    waitlist, both in drawn order, so rank becomes the queue number later promotions follow."""
-    by_code = {entry.code: entry for entry in entries}
-    ranked = [(code, CONFIRMED) for code in record["confirmed"]] + [(code, WAITLISTED) for code in record["waitlisted"]]
-    return [(by_code[code], status, rank) for rank, (code, status) in enumerate(ranked, 1)]
+def drawn_order(record, by_ticket):
+    """(entry, status, rank) for each entry of a lottery record, `by_ticket` mapping the draw
+    tickets the record lists to entries: winners first, then the waitlist, both in drawn
+    order, so rank becomes the queue number later promotions follow."""
+    ranked = [(ticket, CONFIRMED) for ticket in record["confirmed"]] + [(ticket, WAITLISTED) for ticket in record["waitlisted"]]
+    return [(by_ticket[ticket], status, rank) for rank, (ticket, status) in enumerate(ranked, 1)]

@@ -3,14 +3,21 @@
 The rules themselves live in validation.py so the JSON API applies the same
 ones; these forms only declare the fields a program's page needs.
 """
+import hashlib
+import json
 import re
 import secrets
 
+from flask import current_app
 from flask_wtf import FlaskForm
+from itsdangerous import BadData, URLSafeTimedSerializer
 from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, StringField, TelField
 
 SIBLINGS = (2, 3)
 SUBMISSION = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+# A form kept open longer than this starts a new submission when sent; its CSRF token
+# (an hour by default) has long expired by then anyway.
+SUBMISSION_MAX_AGE = 24 * 3600
 
 
 class CancelForm(FlaskForm):
@@ -25,16 +32,49 @@ class LookupForm(FlaskForm):
 _form_classes = {}
 
 
+def _signer():
+    return URLSafeTimedSerializer(current_app.secret_key, salt="enrolment-submission")
+
+
+def _issued(token):
+    """The nonce inside a submission token this server signed, or None for anything else."""
+    try:
+        return _signer().loads(token or "", max_age=SUBMISSION_MAX_AGE)
+    except BadData:
+        return None
+
+
+def _scoped(*parts):
+    return hashlib.sha256("\x00".join(parts).encode("utf-8")).hexdigest()[:32]
+
+
+def submission_id(token, phone):
+    """The stored id of one form submission (siblings share it, and a resent POST finds its
+    first answer by it). The server issues and signs the token; a client can neither pick it
+    nor, by copying another family's, join their group: the id is also scoped by the phone.
+    A token the server did not sign, or a stale one, starts a submission of its own."""
+    return "form-" + _scoped(_issued(token) or secrets.token_urlsafe(16), phone)
+
+
+def api_submission_id(key, body):
+    """`Idempotency-Key` deduplicates a retry of the same request only: scoped by the whole
+    body (phone and child included), two clients that happen to send one key stay apart."""
+    if not SUBMISSION.match(key or ""):
+        return "api-" + secrets.token_urlsafe(16)
+    return "api-" + _scoped(key, json.dumps(body, sort_keys=True, ensure_ascii=False))
+
+
 def enrol_form(program):
-    """The form for this program, with a fresh submission id when the browser sent none."""
+    """The form for this program, with a fresh server-signed submission token unless the
+    browser sent back one this server issued."""
     cached = _form_classes.get(id(program))
     if cached is None or cached[0] is not program:
         if len(_form_classes) > 1000:
             _form_classes.clear()
         cached = _form_classes[id(program)] = (program, _form_class(program))
     form = cached[1]()
-    if not SUBMISSION.match(form.submission.data or ""):
-        form.submission.data = secrets.token_urlsafe(16)
+    if _issued(form.submission.data) is None:
+        form.submission.data = _signer().dumps(secrets.token_urlsafe(16))
     return form
 
 

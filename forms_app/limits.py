@@ -4,6 +4,10 @@ The counters live in RATELIMIT_STORAGE_URI: memory:// suits one dev process;
 under gunicorn use a shared store (redis://127.0.0.1:6379) or every worker
 counts on its own. Limits on enrolment are generous because a whole factory
 can sit behind one address at 09:00; limits on lookups count wrong guesses only.
+A phone number's enrolment limit is spent only by requests that passed CSRF and
+validation for a real session (`checked`), so junk naming someone else's phone
+cannot use theirs up; a request naming no valid phone has no phone counter at all,
+rather than one `unknown` counter everybody shares.
 
 The `limits` library counts (fixed windows, in memory or Redis); this module
 only says what is counted. Flask-Limiter, the Flask layer over that library,
@@ -14,13 +18,13 @@ import functools
 import logging
 import time
 
-from flask import abort, current_app, request
+from flask import abort, current_app, g, request
 from limits import parse_many
 from limits.errors import StorageError
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
-from programs.phones import normalize_mobile
+from .validation import phone_number
 
 ENROL_PER_ADDRESS = "300/minute"
 ENROL_PER_PHONE = "20/hour"
@@ -39,7 +43,8 @@ log = logging.getLogger(__name__)
 class Rule:
     """Limits on one key, such as 20 an hour per phone number. With `counts`, only
     requests whose response it accepts are counted (wrong guesses, failed logins);
-    without it every request is counted before the view runs."""
+    without it every request is counted before the view runs. A `key` of None means
+    the rule does not apply to this request."""
 
     def __init__(self, limits, key, counts=None):
         self.items = parse_many(limits)
@@ -101,7 +106,7 @@ def limited(scope, *rules, methods=("POST",)):
             counters = current_app.extensions.get("rate_limits")
             if counters is None or request.method not in methods:
                 return view(*args, **kwargs)
-            keyed = [(rule, (scope, rule.key())) for rule in rules]
+            keyed = [(rule, (scope, key)) for rule in rules if (key := rule.key()) is not None]
             if not all([counters.allow(rule, key) for rule, key in keyed]):
                 abort(429)
             response = current_app.make_response(view(*args, **kwargs))
@@ -120,16 +125,28 @@ def address_key():
 
 
 def phone_key():
+    """The phone number the request names, or None when it names no valid one."""
     data = request.get_json(silent=True) if request.is_json else request.form
     phone = data.get("phone") if isinstance(data, dict) else None
-    return "phone:" + (normalize_mobile(phone) or "unknown")
+    normalized = phone_number(phone)
+    return "phone:" + normalized if normalized else None
+
+
+def checked():
+    """The view's word that this request passed CSRF and validation for a real session,
+    so it may spend its phone number's enrolments."""
+    g.rate_limit_checked = True
+
+
+def was_checked(_response):
+    return g.get("rate_limit_checked", False)
 
 
 def wrong_guess(response):
     return response.status_code == 404
 
 
-enrol_limits = limited("enrol", Rule(ENROL_PER_ADDRESS, address_key), Rule(ENROL_PER_PHONE, phone_key))
+enrol_limits = limited("enrol", Rule(ENROL_PER_ADDRESS, address_key), Rule(ENROL_PER_PHONE, phone_key, was_checked))
 lookup_limits = limited(
     "lookup", Rule(LOOKUP_PER_ADDRESS, address_key, wrong_guess), Rule(LOOKUP_PER_PHONE, phone_key, wrong_guess)
 )

@@ -19,14 +19,31 @@ from .db import get_db
 DEFAULT_PUBLISH_DIR = Path(__file__).resolve().parent.parent / "published"
 
 
-def units(entries, siblings_together):
-    """One entry per child, or per form submission when siblings go together."""
+def units(entries, siblings_together, seed):
+    """One entry per child, or per form submission when siblings go together, each child
+    under its draw ticket: the public record names no 查询码 and no link."""
     if not siblings_together:
-        return [[entry.code] for entry in entries]
+        return [[rules.entry_ticket(seed, entry.reference)] for entry in entries]
     groups = {}
     for entry in entries:
-        groups.setdefault(entry.submission or entry.code, []).append(entry.code)
+        groups.setdefault(entry.submission or entry.reference, []).append(rules.entry_ticket(seed, entry.reference))
     return list(groups.values())
+
+
+def tickets(lot, enrolments):
+    """{enrolment id: draw ticket} for the console, so staff can match the record to names."""
+    return {e.id: rules.entry_ticket(lot.seed, e.reference) for e in enrolments} if lot else {}
+
+
+def ticket(enrolment):
+    """The draw ticket a parent looks for in the published record; None outside a lottery and
+    for someone who joined after the draw (moved in by staff), whom the record cannot list."""
+    lot = find(enrolment.program, enrolment.session)
+    if lot is None:
+        return None
+    mine = rules.entry_ticket(lot.seed, enrolment.reference)
+    drawn = lot.publication
+    return mine if drawn is None or mine in drawn["confirmed"] + drawn["waitlisted"] else None
 
 
 def draw(program, session, actor, at=None):
@@ -38,7 +55,7 @@ def draw(program, session, actor, at=None):
         raise Refused("not_closed", "报名还没有截止，截止后才能摇号。")
 
     def decide(seed, capacity, entries):
-        return rules.publication(program.id, session.id, capacity, seed, units(entries, registration.siblings_together))
+        return rules.publication(program.id, session.id, capacity, seed, units(entries, registration.siblings_together, seed))
 
     record, fresh = get_db().draw_lottery(program.id, session.id, decide, actor)
     publish()

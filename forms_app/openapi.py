@@ -70,6 +70,11 @@ SCHEMAS = {
             "time": _nullable("string"),
             "location": {"type": "object", "properties": {"name": {"type": "string"}, "address": {"type": "string"}}},
             "contact": {"type": "object", "properties": {"name": {"type": "string"}, "phone": {"type": "string"}}},
+            "ticket": {
+                "type": "string",
+                "pattern": "^[0-9a-f]{16}$",
+                "description": "摇号班次才有：公示的摇号名单里代表这个孩子的摇号编号（公示数据不含查询码）",
+            },
         },
     },
     "Invalid": {
@@ -81,7 +86,12 @@ SCHEMAS = {
         "type": "object",
         "required": ["error", "message"],
         "properties": {
-            "error": {"enum": ["not_found", "duplicate", "not_open", "closed", "not_published", "rate_limited"]},
+            "error": {
+                "enum": [
+                    "not_found", "duplicate", "not_open", "closed", "not_published", "rate_limited",
+                    "unsupported_media_type", "bad_json", "too_large", "bad_request", "server_error",
+                ]
+            },
             "message": {"type": "string"},
         },
     },
@@ -91,6 +101,16 @@ REFERENCE = {"name": "reference", "in": "path", "required": True, "schema": {"ty
 
 
 def spec():
+    """The description, with the one answer every /api operation may give when the server fails."""
+    described = _paths()
+    for path, item in described["paths"].items():
+        if path.startswith("/api/"):
+            for operation in item.values():
+                operation["responses"].setdefault("500", _json("Error", "服务器出错（server_error）"))
+    return described
+
+
+def _paths():
     return {
         "openapi": "3.1.0",
         "info": {"title": "工会托管班报名 API", "version": "1.0.0"},
@@ -115,7 +135,8 @@ def spec():
                             "name": "Idempotency-Key",
                             "in": "header",
                             "required": False,
-                            "description": "16–64 个 URL 安全字符；同一键重发同一人返回第一次的结果（200）",
+                            "description": "16–64 个 URL 安全字符，请每次报名随机生成；带同一键、请求体完全相同的重发返回第一次的结果（200）。"
+                            "键只用来识别同一请求的重发：请求体不同就是另一次报名，不会与别人用了同一键的报名归为一组",
                             "schema": {"type": "string"},
                         }
                     ],

@@ -4,11 +4,11 @@ from flask import Blueprint, abort, flash, make_response, redirect, render_templ
 from programs.calendar import session_calendar
 from programs.phones import normalize_mobile
 
-from . import outcomes, served, validation
+from . import limits, lottery, outcomes, served, validation
 from .admission import Refused, admit, gate
 from .clock import now
 from .db import enrolment_or_404, get_db
-from .forms import CancelForm, LookupForm, applicants_data, enrol_form
+from .forms import CancelForm, LookupForm, applicants_data, enrol_form, submission_id
 from .limits import enrol_limits, lookup_limits
 from .references import normalize_code
 
@@ -40,10 +40,12 @@ def enrol(program_id, session_id):
     checked = _check_all(form, program, session)
     if checked is None:
         return _form_page(program, session, form, 422)
+    limits.checked()
     answered, refusals = [], []
+    submission = submission_id(form.submission.data, checked[0].phone)
     for applicant in checked:
         try:
-            answered.append(admit(applicant, form.submission.data, "parent")[0])
+            answered.append(admit(applicant, submission, "parent")[0])
         except Refused as refused:
             refusals.append(refused)
     if not answered:
@@ -84,7 +86,8 @@ def result(reference):
     program, session = served.catalogue().find(enrolment.program, enrolment.session)
     others = [e for e in get_db().submission(enrolment.submission) if e.reference != reference]
     return render_template(
-        "result.html", enrolment=enrolment, program=program, session=session, others=others, form=CancelForm()
+        "result.html", enrolment=enrolment, program=program, session=session, others=others, form=CancelForm(),
+        ticket=lottery.ticket(enrolment) if program is not None and program.registration.mode == "lottery" else None,
     )
 
 

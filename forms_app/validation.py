@@ -30,6 +30,13 @@ def _text(value):
     return " ".join(visible.split())
 
 
+def phone_number(value):
+    """The mobile number `check` reads from what was typed, or None; the rate limits key on
+    exactly this, so no spelling `check` accepts can escape its phone number's count."""
+    typed = _text(value)
+    return normalize_mobile(typed) if typed else None
+
+
 def check(program, session, data, today):
     errors = {}
     for_children = program.audience == "children"
@@ -47,7 +54,7 @@ def check(program, session, data, today):
         elif len(guardian_name) > NAME_MAX:
             errors["guardian_name"] = f"姓名最多 {NAME_MAX} 个字"
     typed_phone = _text(data.get("phone"))
-    phone = normalize_mobile(typed_phone) if typed_phone else None
+    phone = phone_number(typed_phone)
     if not typed_phone:
         errors["phone"] = "请填写手机号"
     elif phone is None:

@@ -7,11 +7,17 @@ In the spirit of RFC 3797 (publicly verifiable random selection):
    enumerate outcomes, and nobody (staff included) can pick a seed after
    seeing the entries without breaking the commitment.
 2. Entries are units: one child, or siblings registered together when the
-   program sets `siblings_together`. A unit is the sorted tuple of its short
-   codes; units are listed in canonical order (sorted by their codes).
-3. At the draw the seed is revealed. Each unit's ticket is
-   SHA-256(seed + ":" + ",".join(codes)); units are drawn in ascending ticket
-   order (ties are impossible in practice and broken by the codes).
+   program sets `siblings_together`. Each child enters under a draw ticket,
+   HMAC-SHA256(seed, "ticket:" + reference) cut to 16 hex digits: the
+   reference is the secret 128-bit key in the parent's result link, so the
+   ticket names nobody and cannot be turned back into a lookup code or a link,
+   yet the parent sees their own ticket on their result page and finds it in
+   the record. (A record must never list 查询码: with one and a phone number,
+   anyone could open and cancel the place.) A unit is the sorted tuple of its
+   tickets; units are listed in canonical order (sorted by their tickets).
+3. At the draw the seed is revealed. Each unit's rank is
+   SHA-256(seed + ":" + ",".join(tickets)); units are drawn in ascending rank
+   order (ties are impossible in practice and broken by the tickets).
 4. Walking the drawn order, a unit is confirmed when all its members fit in
    the places left; otherwise it is waitlisted, and a later, smaller unit may
    still take the remaining places. Capacity is never exceeded. The waitlist
@@ -20,10 +26,14 @@ In the spirit of RFC 3797 (publicly verifiable random selection):
 Anyone can recompute the result with `python build.py verify-lottery FILE`.
 """
 import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 
+# The draw over the listed strings is unchanged since records listed short codes, so
+# those older records still verify under the same name.
 ALGORITHM = "sha256-units-v1"
+TICKET_DIGITS = 16
 
 
 def new_seed():
@@ -32,6 +42,19 @@ def new_seed():
 
 def commitment(seed):
     return hashlib.sha256(seed.encode("ascii")).hexdigest()
+
+
+def entry_ticket(seed, reference):
+    """One enrolment's draw ticket (see step 2): 64 bits are plenty to keep a few thousand
+    entries apart, and short enough for a parent to compare by eye.
+
+    >>> entry_ticket("00" * 32, "x") == entry_ticket("00" * 32, "x") != entry_ticket("11" * 32, "x")
+    True
+    >>> len(entry_ticket("00" * 32, "x"))
+    16
+    """
+    digest = hmac.new(seed.encode("ascii"), f"ticket:{reference}".encode("utf-8"), hashlib.sha256).hexdigest()
+    return digest[:TICKET_DIGITS]
 
 
 def canonical_units(units):

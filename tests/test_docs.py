@@ -54,3 +54,13 @@ def test_every_storage_method_is_named_in_the_storage_guide():
     guide = (ROOT / "docs" / "storage.md").read_text(encoding="utf-8")
     public = [name for name, _ in inspect.getmembers(Storage, inspect.isfunction) if not name.startswith("_")]
     assert "enrol" in public and [name for name in public if f"`{name}`" not in guide] == []
+
+
+def test_no_example_trusts_forwarded_addresses_on_a_public_bind():
+    """With PROXY_HOPS set the app believes X-Forwarded-For, so an example that also binds
+    0.0.0.0 would invite anyone to pick their own address and skip the per-address limits."""
+    sources = [ROOT / "README.md", ROOT / "Makefile", *sorted((ROOT / "docs").glob("*.md"))]
+    for path in sources:
+        for block in re.split(r"\n\s*\n", path.read_text(encoding="utf-8")):
+            trusts = re.search(r"PROXY_HOPS\s*[=:]\s*[1-9]", block)
+            assert not (trusts and "0.0.0.0" in block), f"{path.name}: {block.strip()[:200]}"

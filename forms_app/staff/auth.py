@@ -1,10 +1,13 @@
 """Staff login, logout, and the guard that keeps every other /staff/ page behind them.
 
-A session names the account and a fingerprint of its password hash, so
-changing the password or disabling the account ends every open session at
-once. Failed logins count per account and per address in the shared rate-
-limit store: a few quick failures slow an attacker down, more lock the
-account (or the address) out for the hour, whatever password comes next.
+A session names the account, a fingerprint of its password hash and the
+account's generation, so changing the password, disabling the account or
+logging out ends every open session at once, a copied cookie included.
+Failed logins count per account and address together, and per address across
+accounts, in the shared rate-limit store: a few quick failures slow an
+attacker down, more lock that address out of the account (or out of the
+console) for the hour, whatever password comes next. Guessing from elsewhere
+never locks the owner out of their own account.
 """
 import hashlib
 import time
@@ -35,7 +38,7 @@ def _fingerprint(account):
 
 
 def _account_key():
-    return "staff-login:" + (request.form.get("username") or "").strip().lower()
+    return "staff-login:" + (request.form.get("username") or "").strip().lower() + "@" + address_key()
 
 
 def _failed(response):
@@ -64,7 +67,7 @@ def login():
     if account is not stored:
         get_db().save_staff(account)
     session.clear()
-    session.update(staff=account.username, staff_key=_fingerprint(account), staff_since=time.time())
+    session.update(staff=account.username, staff_key=_fingerprint(account), staff_gen=account.generation, staff_since=time.time())
     return redirect(url_for("staff.dashboard"), 303)
 
 
@@ -72,6 +75,7 @@ def login():
 def logout():
     if not FlaskForm().validate_on_submit():
         return redirect(url_for("staff.dashboard"), 303)
+    get_db().end_sessions(g.staff.username)
     session.clear()
     flash("已退出登录。")
     return redirect(url_for("staff_auth.login"), 303)
@@ -84,6 +88,8 @@ def current_account():
         return None
     account = get_db().staff(username)
     if account is None or account.disabled or session.get("staff_key") != _fingerprint(account):
+        return None
+    if session.get("staff_gen") != account.generation:
         return None
     return account
 

@@ -2,11 +2,11 @@
 the changes staff make, each through the same storage transaction parents use."""
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
-from wtforms import SelectField
+from wtforms import SearchField, SelectField
 
 from programs import published
 
-from .. import lottery
+from .. import lottery, names
 from ..admission import Refused
 from ..capacity import STATUS_LABELS, STATUSES
 from ..db import get_db
@@ -26,6 +26,16 @@ class MoveForm(FlaskForm):
     session = SelectField("转到班次")
 
 
+class SearchForm(FlaskForm):
+    q = SearchField("搜索")
+
+
+# The masked phone shows the last four digits; a search may use those or the whole number,
+# never other fragments, which would spell the masked middle out one guess at a time.
+PHONE_TAIL = 4
+PHONE_FULL = 11
+
+
 @bp.route("/")
 def dashboard():
     counts = get_db().status_counts()
@@ -37,19 +47,30 @@ def dashboard():
 
 def _matches(enrolment, words):
     digits = "".join(ch for ch in words if ch.isdigit())
-    return words in enrolment.name or (len(digits) >= 3 and digits in enrolment.phone) or words.upper() == enrolment.code
+    by_phone = (len(digits) == PHONE_TAIL and enrolment.phone.endswith(digits)) or (len(digits) == PHONE_FULL and enrolment.phone == digits)
+    return words in enrolment.name or by_phone or words.upper() == enrolment.code
 
 
-@bp.route("/sessions/<program_id>/<session_id>")
+@bp.route("/sessions/<program_id>/<session_id>", methods=["GET", "POST"])
 def roster(program_id, session_id):
+    """Searching is a POST, logged as `searched`: a search can tell what a masked phone hides,
+    so it leaves a trace like opening the person does, and never sits in a URL or a log of GETs."""
     program, session = access.session_or_404(program_id, session_id)
     people = get_db().roster(program.id, session.id)
-    words = request.args.get("q", "").strip()
+    search = SearchForm()
+    words = ""
+    if request.method == "POST":
+        if not search.validate_on_submit():
+            abort(400)
+        words = (search.q.data or "").strip()
     shown = [e for e in people if _matches(e, words)] if words else people
+    if words:
+        get_db().log(program.id, session.id, None, "searched", actor(), {"q": words, "found": len(shown)})
     tally = {status: sum(1 for e in people if e.status == status) for status in STATUSES}
+    lot = lottery.find(program.id, session.id)
     return render_template(
         "staff/roster.html", program=program, session=session, people=shown, words=words, tally=tally,
-        lot=lottery.find(program.id, session.id), form=ActionForm(),
+        lot=lot, tickets=lottery.tickets(lot, shown), twins=names.likely_duplicates(people), form=ActionForm(), search=search,
     )
 
 

@@ -34,6 +34,7 @@ def event(item):
         "present": lambda: f"{detail.get('day')} 签到：到",
         "absent": lambda: f"{detail.get('day')} 签到：缺席",
         "viewed": lambda: "查看个人信息（完整手机号）",
+        "searched": lambda: f"搜索名单：“{detail.get('q')}”，找到 {detail.get('found')} 人",
         "exported": lambda: f"导出名单（{detail.get('format', '').upper()}，{detail.get('people')} 人）",
         "drawn": lambda: f"摇号结果：{_status(detail)}，顺序第 {detail.get('rank')} 位",
         "lottery_drawn": lambda: f"公开摇号（{detail.get('entries')} 人参加）",

@@ -54,13 +54,15 @@ class Counts:
 
 @dataclass(frozen=True)
 class StaffAccount:
-    """A console login; `organizer` limits what it sees unless `admin` (district admin)."""
+    """A console login; `organizer` limits what it sees unless `admin` (district admin).
+    A session is valid only for the `generation` it was opened in (see `end_sessions`)."""
 
     username: str
     organizer: str | None
     admin: bool
     password_hash: str
     disabled: bool = False
+    generation: int = 0
 
 
 @dataclass(frozen=True)

@@ -134,6 +134,22 @@ MIGRATIONS = [
         DROP INDEX enrolments_queue;
         """,
     ),
+    (
+        5,
+        "one live enrolment per person as records.person_key folds look-alike names",
+        """
+        ALTER TABLE enrolments ADD COLUMN person_key TEXT;
+        CREATE UNIQUE INDEX one_live_person ON enrolments (program, session, person_key)
+            WHERE status <> 'cancelled' AND person_key IS NOT NULL;
+        """,
+    ),
+    (
+        6,
+        "a staff account's session generation, so logging out ends copied sessions too",
+        """
+        ALTER TABLE staff ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;
+        """,
+    ),
 ]
 
 LEDGER = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"

@@ -7,6 +7,7 @@ PostgreSQL would change answers.
 import json
 from datetime import date
 
+from ..names import fold
 from ..references import new_reference
 from . import Enrolment
 
@@ -36,6 +37,16 @@ def request_key(applicant, submission):
     """One form submission asks once per person and session, so a resent POST finds its first answer."""
     fields = [submission, applicant.program, applicant.session, applicant.phone, applicant.name]
     return "|".join(fields + [birthdate_text(applicant) or ""])
+
+
+def person_key(person, mode):
+    """Who a live enrolment is for, as the one-per-session rule compares it: the folded name
+    (`forms_app.names.fold`), the birthdate, and the phone. A lottery leaves the phone out
+    when the birthdate is known, so a second phone cannot buy a child a second ticket;
+    without a birthdate (night classes) the phone is what tells two 王伟 apart."""
+    birthdate = birthdate_text(person) or ""
+    phone = "" if mode == "lottery" and birthdate else person.phone
+    return "|".join([fold(person.name), birthdate, phone])
 
 
 def new_enrolment(applicant, submission, status, code, stamp):

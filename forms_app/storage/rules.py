@@ -9,6 +9,8 @@ style, and backup. SQL here is written once with `?` placeholders in the
 subset both SQLite and PostgreSQL speak.
 """
 import json
+from datetime import date
+from types import SimpleNamespace
 
 from programs import lottery
 
@@ -17,7 +19,7 @@ from ..clock import stamp
 from ..references import new_code
 from . import Counts, Duplicate, Event, Lottery, StaffAccount, UnknownSession, migrations, records
 
-STAFF_COLUMNS = "username, organizer, admin, password_hash, disabled"
+STAFF_COLUMNS = "username, organizer, admin, password_hash, disabled, generation"
 LOTTERY_COLUMNS = "program, session, seed, commitment, committed_at, drawn_at, publication"
 ROSTER_ORDER = "CASE status {} ELSE {} END".format(
     " ".join(f"WHEN '{status}' THEN {rank}" for rank, status in enumerate(capacity.STATUSES)), len(capacity.STATUSES)
@@ -35,7 +37,10 @@ class Storage:
     def create_schema(self):
         """Apply the pending steps of `migrations`; return the versions applied (none when up to date)."""
         with self.database.migrating() as tx:
-            return migrations.apply(tx, self.database.dialect, stamp())
+            applied = migrations.apply(tx, self.database.dialect, stamp())
+            if 5 in applied:
+                self._fill_person_keys(tx)
+            return applied
 
     def sync_places(self, places, catalogue_stamp, actor):
         """Store capacities from the YAML, promote whoever now fits; return the promoted."""
@@ -77,12 +82,13 @@ class Storage:
             replay = self._one(tx, "request_key = ?", [records.request_key(applicant, submission)])
             if replay:
                 return replay, True
-            self._refuse_duplicate(tx, applicant, applicant.session)
             if place is None:
+                self._refuse_duplicate(tx, applicant, applicant.session, None)
                 raise UnknownSession(f"{applicant.program}/{applicant.session}")
+            self._refuse_duplicate(tx, applicant, applicant.session, place["mode"])
             confirmed, waiting = self._tally(tx, applicant.program, applicant.session, place["capacity"])
             status = capacity.status_for_new(place["mode"], place["capacity"], confirmed, waiting)
-            row = self._insert_enrolment(tx, applicant, submission, status)
+            row = self._insert_enrolment(tx, applicant, submission, status, records.person_key(applicant, place["mode"]))
             self._event(tx, applicant.program, applicant.session, row["id"], "enrolled", actor, {"status": status})
         return records.enrolment(row, waiting + 1 if status == capacity.WAITLISTED else None), False
 
@@ -181,13 +187,13 @@ class Storage:
             place = self._lock(tx, found.program, session)
             if place is None:
                 raise UnknownSession(f"{found.program}/{session}")
-            self._refuse_duplicate(tx, found, session)
+            self._refuse_duplicate(tx, found, session, place["mode"])
             confirmed, waiting = self._tally(tx, found.program, session, place["capacity"])
             drawn = self._lottery(tx, found.program, session)
             status = capacity.status_for_new(place["mode"], place["capacity"], confirmed, waiting, bool(drawn and drawn["drawn_at"]))
             tx.run(
-                "UPDATE enrolments SET session = ?, status = ?, queue = ?, updated_at = ? WHERE id = ?",
-                [session, status, self._queue_end(tx, found.program, session), stamp(), found.id],
+                "UPDATE enrolments SET session = ?, status = ?, queue = ?, person_key = ?, updated_at = ? WHERE id = ?",
+                [session, status, self._queue_end(tx, found.program, session), records.person_key(found, place["mode"]), stamp(), found.id],
             )
             self._event(tx, found.program, found.session, found.id, "moved_out", actor, {"to": session, "status": found.status})
             self._event(tx, found.program, session, found.id, "moved_in", actor, {"from": found.session, "status": status})
@@ -261,6 +267,13 @@ class Storage:
             rows = tx.all(f"SELECT {STAFF_COLUMNS} FROM staff ORDER BY username")
         return [_account(row) for row in rows]
 
+    def end_sessions(self, username):
+        """Move the account to a new generation: every session opened before, a copied cookie
+        included, stops working (the cookie itself cannot be recalled). save_staff leaves
+        the generation alone, so only this ends sessions."""
+        with self.database.writing() as tx:
+            tx.run("UPDATE staff SET generation = generation + 1, updated_at = ? WHERE username = ?", [stamp(), username])
+
     # --- the lottery -----------------------------------------------------------------------
 
     def lotteries(self):
@@ -271,8 +284,9 @@ class Storage:
 
     def draw_lottery(self, program, session, decide, actor):
         """(publication, fresh): in one transaction, `decide(seed, capacity, entries)` returns the
-        `programs.lottery.publication` record for the session's 'lottery' entries; winners are
-        confirmed and the rest waitlisted, queued in drawn order. A second call returns the first
+        `programs.lottery.publication` record for the session's 'lottery' entries, each listed
+        under its `programs.lottery.entry_ticket`; winners are confirmed and the rest waitlisted,
+        queued in drawn order. A second call returns the first
         record and changes nothing."""
         with self.database.writing() as tx:
             place = self._lock(tx, program, session)
@@ -283,7 +297,8 @@ class Storage:
                 return json.loads(drawn["publication"]), False
             entries = self._many(tx, "program = ? AND session = ? AND status = 'lottery' ORDER BY id", [program, session])
             record = decide(drawn["seed"], place["capacity"], entries)
-            for entry, status, rank in capacity.drawn_order(record, entries):
+            by_ticket = {lottery.entry_ticket(drawn["seed"], entry.reference): entry for entry in entries}
+            for entry, status, rank in capacity.drawn_order(record, by_ticket):
                 tx.run("UPDATE enrolments SET status = ?, queue = ?, updated_at = ? WHERE id = ?", [status, rank, stamp(), entry.id])
                 self._event(tx, program, session, entry.id, "drawn", actor, {"status": status, "rank": rank})
                 self._outbox(tx, notices.place_changed(entry, notices.DRAWN, stamp()))
@@ -310,7 +325,7 @@ class Storage:
                 )
                 count = tx.run(
                     f"""
-                    UPDATE enrolments SET name = ? || ' ' || code, phone = '', birthdate = NULL, guardian_name = NULL,
+                    UPDATE enrolments SET name = ? || ' ' || code, phone = '', birthdate = NULL, guardian_name = NULL, person_key = NULL,
                         employer = NULL, answers = NULL, consent = NULL, submission = NULL, request_key = NULL, purged_at = ?
                     WHERE {where}
                     """,
@@ -356,15 +371,40 @@ class Storage:
             found = again
         return None
 
-    def _refuse_duplicate(self, tx, person, session):
-        """One live enrolment per child (name, birthdate, phone) and session."""
-        existing = self._one(
+    def _refuse_duplicate(self, tx, person, session, mode):
+        """One live enrolment per person (`records.person_key`) and session; rows from before
+        that key (left without one when a look-alike already held it) still count exactly."""
+        existing = mode and self._one(
+            tx, "program = ? AND session = ? AND person_key = ? AND status <> 'cancelled'",
+            [person.program, session, records.person_key(person, mode)],
+        )
+        existing = existing or self._one(
             tx,
             "program = ? AND session = ? AND phone = ? AND name = ? AND coalesce(birthdate, '') = ? AND status <> 'cancelled'",
             [person.program, session, person.phone, person.name, records.birthdate_text(person) or ""],
         )
         if existing:
             raise Duplicate(existing)
+
+    def _fill_person_keys(self, tx):
+        """Give enrolments made before migration 5 their person_key, oldest first; a look-alike
+        of someone already keyed keeps none (the roster flags both) rather than fail the upgrade."""
+        rows = tx.all(
+            """
+            SELECT e.id, e.program, e.session, e.status, e.name, e.phone, e.birthdate, p.mode
+            FROM enrolments e LEFT JOIN places p ON p.program = e.program AND p.session = e.session
+            WHERE e.purged_at IS NULL ORDER BY e.id
+            """
+        )
+        taken = set()
+        for row in rows:
+            birthdate = date.fromisoformat(row["birthdate"]) if row["birthdate"] else None
+            key = records.person_key(SimpleNamespace(name=row["name"], phone=row["phone"], birthdate=birthdate), row["mode"])
+            if row["status"] != capacity.CANCELLED:
+                if (row["program"], row["session"], key) in taken:
+                    continue
+                taken.add((row["program"], row["session"], key))
+            tx.run("UPDATE enrolments SET person_key = ? WHERE id = ?", [key, row["id"]])
 
     def _tally(self, tx, program, session, up_to):
         """(confirmed counted up to `up_to`, waiting): see capacity.py for why counting stops there."""
@@ -384,11 +424,11 @@ class Storage:
             "SELECT coalesce(max(queue), 0) + 1 AS queue FROM enrolments WHERE program = ? AND session = ?", [program, session]
         )["queue"]
 
-    def _insert_enrolment(self, tx, applicant, submission, status):
+    def _insert_enrolment(self, tx, applicant, submission, status, person_key):
         """Insert with a fresh short code, drawing again in the rare case another enrolment holds it."""
         queue = self._queue_end(tx, applicant.program, applicant.session)
         while True:
-            row = {**records.new_enrolment(applicant, submission, status, new_code(), stamp()), "queue": queue}
+            row = {**records.new_enrolment(applicant, submission, status, new_code(), stamp()), "queue": queue, "person_key": person_key}
             inserted = tx.one(
                 f"INSERT INTO enrolments ({', '.join(row)}) VALUES ({', '.join('?' * len(row))}) "
                 "ON CONFLICT (code) DO NOTHING RETURNING id",
@@ -453,4 +493,6 @@ class Storage:
 
 
 def _account(row):
-    return StaffAccount(row["username"], row["organizer"], bool(row["admin"]), row["password_hash"], bool(row["disabled"]))
+    return StaffAccount(
+        row["username"], row["organizer"], bool(row["admin"]), row["password_hash"], bool(row["disabled"]), row["generation"]
+    )

@@ -4,6 +4,10 @@ WAL lets readers run beside the single writer; every write transaction
 starts with BEGIN IMMEDIATE, so the count a rule reads cannot change before
 its insert commits, across threads, processes and gunicorn workers alike.
 synchronous=FULL makes a committed "报名成功" survive a power cut or kill -9.
+The file holds children's data, so it is created owner-only (0600) before
+SQLite opens it; SQLite gives the -wal and -shm files the database's own mode.
+secure_delete overwrites deleted and purged content instead of leaving it in
+free pages.
 With one writer at a time, the session lock the rules ask for is the write
 transaction itself, so `for_update` is empty.
 
@@ -24,6 +28,7 @@ import sqlite_utils
 from .rules import Storage
 
 BUSY_TIMEOUT_SECONDS = 30
+PRIVATE = 0o600
 
 _reusable = threading.local()
 
@@ -79,11 +84,13 @@ class SqliteDatabase:
     for_update = ""
 
     def __init__(self, path, timeout=BUSY_TIMEOUT_SECONDS):
+        _private(path)
         conn = sqlite3.connect(path, timeout=timeout, isolation_level=None, check_same_thread=False)
         self.conn = conn
         self.db = sqlite_utils.Database(conn, execute_plugins=False)
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA secure_delete=ON")
         self._tx = Transaction(conn)
         self._writers = os.open(f"{path}.writer-lock", os.O_RDWR | os.O_CREAT, 0o600)
 
@@ -138,8 +145,23 @@ class SqliteDatabase:
 
     def backup(self, path):
         """SQLite's online backup API: pages are copied in steps while writers carry on."""
+        _private(path)
         target = sqlite3.connect(path)
         try:
             self.conn.backup(target, pages=256)
         finally:
             target.close()
+
+
+def _private(path):
+    """Create the file owner-only, before SQLite would create it with the umask's 0644, and
+    tighten a database, -wal or -shm left readable by an earlier version."""
+    if str(path) == ":memory:":
+        return
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE))
+    for name in (str(path), f"{path}-wal", f"{path}-shm"):
+        try:
+            if os.stat(name).st_mode & 0o077:
+                os.chmod(name, PRIVATE)
+        except (FileNotFoundError, PermissionError):
+            pass

@@ -178,3 +178,31 @@ def test_an_unreachable_limit_store_neither_stops_enrolments_nor_lifts_the_limit
     codes = [enrol(client, name=f"孩子{n}").status_code for n in range(21)]
     assert codes == [201] * 20 + [429]
     assert caplog.text.count("rate-limit store unreachable") == 1
+
+
+def test_every_error_the_enrolment_endpoint_sends_is_in_its_description(client):
+    """Issue 13: 400, 413 and 415 answered with error codes the OpenAPI description did not list."""
+    spec = client.get("/api/openapi.json").get_json()
+    responses = spec["paths"]["/api/enrolments"]["post"]["responses"]
+    answers = [
+        client.post("/api/enrolments", data="not json", content_type="text/plain"),
+        client.post("/api/enrolments", data="{", content_type="application/json"),
+        client.post("/api/enrolments", data='{"name": "' + "x" * 70_000 + '"}', content_type="application/json"),
+    ]
+    assert [a.status_code for a in answers] == [415, 400, 413]
+    for answer in answers:
+        assert answer.is_json, answer.status_code
+        schema = responses[str(answer.status_code)]["content"]["application/json"]["schema"]
+        jsonschema.validate(answer.get_json(), {**schema, "components": spec["components"]})
+
+
+def test_a_server_failure_under_api_is_described_json(make_app, monkeypatch):
+    """Issue 13: an API view that failed answered Flask's HTML 500 page, which no client could read."""
+    client = make_app(PROPAGATE_EXCEPTIONS=False).test_client()
+    monkeypatch.setattr("forms_app.api.live_places", lambda *args: 1 / 0)
+    answer = client.get("/api/availability")
+    assert answer.status_code == 500 and answer.is_json
+    spec = client.get("/api/openapi.json").get_json()
+    schema = spec["paths"]["/api/availability"]["get"]["responses"]["500"]["content"]["application/json"]["schema"]
+    jsonschema.validate(answer.get_json(), {**schema, "components": spec["components"]})
+    assert "ZeroDivisionError" not in answer.get_data(as_text=True)

@@ -1,4 +1,5 @@
 """The storage contract for the staff console: rosters, moves, attendance, audit, accounts, lottery draw, purge."""
+import functools
 from dataclasses import replace
 from datetime import date
 
@@ -11,7 +12,7 @@ from tests.contract.test_storage import enrol
 
 
 def draw_all(seed, capacity, entries):
-    return lottery.publication("draw", "week-1", capacity, seed, [[entry.code] for entry in entries])
+    return lottery.publication("draw", "week-1", capacity, seed, [[lottery.entry_ticket(seed, e.reference)] for e in entries])
 
 
 def test_roster_lists_every_status_in_queue_order_and_status_counts_include_cancelled(storage):
@@ -85,7 +86,8 @@ def test_a_lottery_seed_is_committed_once_and_the_draw_runs_once(storage, backen
     entries = [enrol(storage, n, program="draw") for n in range(3)]
     record, fresh = storage.draw_lottery("draw", "week-1", draw_all, "staff:li")
     assert fresh and len(record["confirmed"]) == 2
-    statuses = {e.code: (e.status, e.position) for e in storage.roster("draw", "week-1")}
+    ticket = functools.partial(lottery.entry_ticket, committed.seed)
+    statuses = {ticket(e.reference): (e.status, e.position) for e in storage.roster("draw", "week-1")}
     assert statuses[record["waitlisted"][0]] == ("waitlisted", 1)
     assert {statuses[code][0] for code in record["confirmed"]} == {"confirmed"}
     assert storage.draw_lottery("draw", "week-1", draw_all, "staff:li") == (record, False)

@@ -35,7 +35,7 @@ def test_staff_promote_by_hand_only_into_a_free_place_else_to_the_front_of_the_l
 def test_a_draw_confirms_winners_then_queues_the_rest_in_drawn_order():
     entries = [SimpleNamespace(code=code) for code in "ABCD"]
     record = {"confirmed": ["C", "A"], "waitlisted": ["D", "B"]}
-    ranked = [(entry.code, status, rank) for entry, status, rank in capacity.drawn_order(record, entries)]
+    ranked = [(entry.code, status, rank) for entry, status, rank in capacity.drawn_order(record, {e.code: e for e in entries})]
     assert ranked == [("C", CONFIRMED, 1), ("A", CONFIRMED, 2), ("D", WAITLISTED, 3), ("B", WAITLISTED, 4)]
 
 

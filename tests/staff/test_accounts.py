@@ -116,3 +116,26 @@ def test_one_address_guessing_many_accounts_is_locked_out(make_app, app):
     answers = [login(client, f"user{n}", "guess").status_code for n in range(21)]
     assert answers[:20] == [401] * 20 and answers[20] == 429
     assert login(client, "sl").status_code == 429
+
+
+def test_a_copied_session_cookie_stops_working_after_logout(app, wangjing):
+    """Issue 13: logging out used to clear only the browser's cookie; a copy kept working."""
+    copied = app.test_client()
+    copied.set_cookie("session", wangjing.get_cookie("session").value)
+    assert copied.get("/staff/").status_code == 200
+    assert wangjing.post("/staff/logout", data={"csrf_token": token(wangjing)}).status_code == 303
+    assert copied.get("/staff/").status_code == 303
+    assert login(wangjing, "wj").status_code == 303 and wangjing.get("/staff/").status_code == 200
+    assert copied.get("/staff/").status_code == 303
+
+
+def test_guessing_from_elsewhere_never_locks_the_owner_out(make_app, app):
+    """Issue 13: failures from anywhere used to lock the account for everyone, its owner included."""
+    locking = make_app(RATELIMIT_ENABLED=True, RATELIMIT_KEY_PREFIX="owner-lockout")
+    attacker, owner = locking.test_client(), locking.test_client()
+    attacker.environ_base["REMOTE_ADDR"] = "203.0.113.9"
+    owner.environ_base["REMOTE_ADDR"] = "198.51.100.7"
+    answers = [login(attacker, "wj", f"guess number {n}").status_code for n in range(7)]
+    assert answers == [401] * 5 + [429] * 2
+    assert login(attacker, "wj").status_code == 429
+    assert login(owner, "wj").status_code == 303

@@ -1,6 +1,7 @@
 """The 摇号: committed before registration closes, drawn once after it, reproducible
 from the published record alone, never past capacity, waitlist in drawn order."""
 import json
+import re
 import sqlite3
 import subprocess
 import sys
@@ -38,8 +39,10 @@ def drawn_app(classes, app):
 
 
 def statuses(app):
+    """{draw ticket: (status, position)}: the record lists tickets, never 查询码."""
     with app.app_context():
-        return {e.code: (e.status, e.position) for e in get_db().roster("wangjing-winter", "week-1")}
+        seed = lottery.find("wangjing-winter", "week-1").seed
+        return {rules.entry_ticket(seed, e.reference): (e.status, e.position) for e in get_db().roster("wangjing-winter", "week-1")}
 
 
 def draw(app):
@@ -115,9 +118,11 @@ def test_a_cancellation_after_the_draw_promotes_in_drawn_order(drawn_app, wangji
     draw(drawn_app)
     with drawn_app.app_context():
         record = lottery.find("wangjing-winter", "week-1").publication
-        winner = next(e for e in get_db().roster("wangjing-winter", "week-1") if e.code == record["confirmed"][0])
+        seed = record["seed"]
+        roster = get_db().roster("wangjing-winter", "week-1")
+        winner = next(e for e in roster if rules.entry_ticket(seed, e.reference) == record["confirmed"][0])
         get_db().cancel(winner.reference, "parent")
-        now = {e.code: e.status for e in get_db().roster("wangjing-winter", "week-1")}
+        now = {rules.entry_ticket(seed, e.reference): e.status for e in get_db().roster("wangjing-winter", "week-1")}
     first_waiting = record["waitlisted"][0]
     assert now[first_waiting] == "confirmed"
     assert [now[code] for code in record["waitlisted"][1:]] == ["waitlisted"] * (len(record["waitlisted"]) - 1)
@@ -138,3 +143,47 @@ def test_winners_never_exceed_capacity(classes, make_app, capacity):
     assert confirmed <= capacity
     if capacity >= 10:
         assert confirmed == 10
+
+
+def test_the_published_record_names_no_lookup_code_and_no_link_yet_each_parent_finds_their_ticket(drawn_app, published):
+    """Issue 13: a record listing 查询码 let anyone with a winner's phone look the place up and cancel it."""
+    draw(drawn_app)
+    path = published / "wangjing-winter" / "week-1.json"
+    text = path.read_text(encoding="utf-8")
+    record = json.loads(text)
+    with drawn_app.app_context():
+        roster = get_db().roster("wangjing-winter", "week-1")
+    assert len(roster) == 10
+    for enrolment in roster:
+        assert enrolment.code not in text and enrolment.reference not in text
+        assert enrolment.name not in text and enrolment.phone not in text
+    listed = record["confirmed"] + record["waitlisted"]
+    parents = drawn_app.test_client()
+    for enrolment in roster:
+        page = parents.get(f"/r/{enrolment.reference}").get_data(as_text=True)
+        shown = re.search(r'class="code ticket">([0-9a-f]+)<', page).group(1)
+        assert shown in listed
+        assert ("报名成功" in page) == (shown in record["confirmed"])
+    checked = subprocess.run([sys.executable, "build.py", "verify-lottery", str(path)], cwd=ROOT, capture_output=True, text=True)
+    assert checked.returncode == 0 and "验证通过" in checked.stdout
+
+
+def test_a_parent_sees_their_ticket_before_the_draw_too(classes, app, published):
+    lottery_program(classes, closed=False)
+    app.test_cli_runner().invoke(args=["reload"])
+    entry = enrol(app, "甲")
+    page = app.test_client().get(f"/r/{entry.reference}").get_data(as_text=True)
+    with app.app_context():
+        seed = lottery.find("wangjing-winter", "week-1").seed
+    assert f'class="code ticket">{rules.entry_ticket(seed, entry.reference)}<' in page
+    assert seed not in page and seed not in (published / "wangjing-winter" / "week-1.json").read_text(encoding="utf-8")
+
+
+def test_an_api_client_reads_the_same_ticket_the_record_lists(drawn_app, published):
+    draw(drawn_app)
+    record = json.loads((published / "wangjing-winter" / "week-1.json").read_text(encoding="utf-8"))
+    client = drawn_app.test_client()
+    with drawn_app.app_context():
+        roster = get_db().roster("wangjing-winter", "week-1")
+    tickets = [client.get(f"/api/enrolments/{e.reference}").get_json()["ticket"] for e in roster]
+    assert sorted(tickets) == sorted(record["confirmed"] + record["waitlisted"])

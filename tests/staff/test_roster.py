@@ -23,6 +23,11 @@ def status(app, enrolment):
         return found.status, found.session, found.position
 
 
+def audit_events(app, session="week-1"):
+    with app.app_context():
+        return get_db().audit("wangjing-winter", session)
+
+
 def actions(app, session="week-1"):
     with app.app_context():
         return [(e.action, e.actor) for e in get_db().audit("wangjing-winter", session)]
@@ -37,14 +42,33 @@ def test_roster_masks_phones_and_opening_one_person_shows_and_logs_it(app, wangj
     assert ("viewed", "staff:wj") in actions(app)
 
 
+def search(client, words):
+    return client.post(ROSTER, data={"csrf_token": token(client, ROSTER), "q": words}).get_data(as_text=True)
+
+
 def test_search_by_name_phone_or_code(app, wangjing):
+    """Search moved from GET ?q= to a logged POST (issue 13); what it finds is unchanged."""
     ming = enrol(app, "王小明", phone="13912340001")
     enrol(app, "李小红", phone="13800005678")
-    assert "李小红" not in wangjing.get(ROSTER, query_string={"q": "小明"}).get_data(as_text=True)
-    found = wangjing.get(ROSTER, query_string={"q": "5678"}).get_data(as_text=True)
+    assert "李小红" not in search(wangjing, "小明")
+    found = search(wangjing, "5678")
     assert "李小红" in found and "王小明" not in found
-    assert "王小明" in wangjing.get(ROSTER, query_string={"q": ming.code.lower()}).get_data(as_text=True)
-    assert "没有找到" in wangjing.get(ROSTER, query_string={"q": "赵"}).get_data(as_text=True)
+    assert "王小明" in search(wangjing, ming.code.lower())
+    assert "王小明" in search(wangjing, "139 1234 0001")
+    assert "没有找到" in search(wangjing, "赵")
+
+
+def test_a_search_cannot_spell_out_a_masked_phone_and_every_search_is_logged(app, wangjing):
+    """Issue 13: `q=1391` found whoever's masked number began so, and left no trace."""
+    enrol(app, "李小红", phone="13800005678")
+    for fragment in ("138", "1380", "13800", "005678", "800005678"):
+        assert "李小红" not in search(wangjing, fragment), fragment
+    unfiltered = wangjing.get(ROSTER, query_string={"q": "1380"}).get_data(as_text=True)
+    assert "李小红" in unfiltered and "没有找到" not in wangjing.get(ROSTER, query_string={"q": "赵"}).get_data(as_text=True)
+    logged = [e for e in audit_events(app) if e.action == "searched"]
+    assert [(e.actor, e.detail["q"]) for e in logged] == [("staff:wj", f) for f in ("138", "1380", "13800", "005678", "800005678")]
+    assert "搜索名单：“1380”" in wangjing.get(ROSTER + "/audit").get_data(as_text=True)
+    assert wangjing.post(ROSTER, data={"q": "5678"}).status_code == 400
 
 
 def test_staff_cancel_promotes_the_next_in_line_like_a_parents_cancel(app, wangjing):
@@ -142,3 +166,14 @@ def test_the_audit_page_shows_who_did_what_and_cannot_be_changed(app, wangjing):
     assert "家长" in page and "报名：报名成功" in page and "工作人员 wj" in page and "取消报名（原为报名成功）" in page
     assert "<form" not in page.split("操作记录（不可修改）")[1]
     assert wangjing.post(ROSTER + "/audit").status_code == 405
+
+
+def test_likely_duplicates_from_different_phones_are_flagged(app, wangjing):
+    """Issue 13: first-come lets each phone enrol, so staff are shown look-alike names with one birthdate."""
+    enrol(app, "王小红", phone="13912340001")
+    enrol(app, "王 小紅", phone="13912340002")
+    enrol(app, "李小明", phone="13912340003")
+    page = wangjing.get(ROSTER).get_data(as_text=True)
+    assert page.count("疑似重复</span>") == 2
+    row = next(line for line in page.split("<tr") if "李小明" in line)
+    assert "疑似重复" not in row
