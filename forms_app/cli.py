@@ -16,9 +16,25 @@ def init_app(app):
     @app.cli.command("reload")
     def reload_command():
         """重新读取 classes/ 中的班级文件，名额变化立即生效，候补按顺序补上。"""
-        loaded, promoted = served.reload(app, "cli:reload")
-        click.echo(loaded.summary())
+        loaded, problems, promoted = served.reload(app, "cli:reload")
+        if not problems:
+            click.echo(loaded.summary())
+        else:
+            sessions = sum(len(p.sessions) for p in loaded.programs)
+            click.echo(f"正在报名的班：{len(loaded.programs)} 个，{sessions} 个班次。")
         click.echo(f"候补转为报名成功：{len(promoted)} 人；运行中的服务在 1 秒内改用新的班级文件。")
+        if problems:
+            for problem in problems:
+                for issue in problem.issues:
+                    click.echo(str(issue), err=True)
+            kept = [p.program for p in problems if p.last_good]
+            dropped = [p.path for p in problems if not p.last_good]
+            click.echo(f"{sum(len(p.issues) for p in problems)} 个问题，请改正后再运行 reload。", err=True)
+            if kept:
+                click.echo(f"这些班仍按上次通过检查的版本报名：{'、'.join(kept)}", err=True)
+            if dropped:
+                click.echo(f"这些文件从未通过检查，暂不报名：{'、'.join(dropped)}", err=True)
+            raise SystemExit(1)
 
     @app.cli.command("migrate")
     def migrate_command():

@@ -30,7 +30,7 @@ def dashboard():
     counts = get_db().status_counts()
     lots = {(lot.program, lot.session): lot for lot in get_db().lotteries()}
     return render_template(
-        "staff/dashboard.html", programs=access.programs(), counts=counts, lots=lots, statuses=STATUSES, form=ActionForm()
+        "staff/dashboard.html", programs=access.programs(), problems=access.problems(), counts=counts, lots=lots, statuses=STATUSES, form=ActionForm()
     )
 
 

@@ -33,14 +33,32 @@ class Storage:
     # --- the schema and the catalogue -------------------------------------------------------
 
     def create_schema(self):
-        """Apply the pending steps of `migrations`; return the versions applied (none when up to date)."""
+        """Apply the pending steps of `migrations`; return the versions applied (none when up to date).
+
+        An up-to-date schema is found by reading alone, so every command (backup above all)
+        still starts on a database that cannot be written, such as one on a full disk."""
+        if self._schema_is_current():
+            return []
         with self.database.migrating() as tx:
             return migrations.apply(tx, self.database.dialect, stamp())
 
-    def sync_places(self, places, catalogue_stamp, actor):
-        """Store capacities from the YAML, promote whoever now fits; return the promoted."""
+    def sync_places(self, places, catalogue_stamp, actor, sources=()):
+        """Store capacities from the YAML, promote whoever now fits; return the promoted.
+
+        `sources` are the (program, path, text, fingerprint) of programs whose files passed
+        every check: each becomes that program's last good version (`last_good_programs`)."""
         promoted = []
         with self.database.writing() as tx:
+            for program, path, text, fingerprint in sources:
+                tx.run(
+                    """
+                    INSERT INTO programs (id, path, source, fingerprint, synced_at) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (id) DO UPDATE SET path = excluded.path, source = excluded.source,
+                        fingerprint = excluded.fingerprint, synced_at = excluded.synced_at
+                    WHERE programs.fingerprint <> excluded.fingerprint OR programs.path <> excluded.path
+                    """,
+                    [program, path, text, fingerprint, stamp()],
+                )
             for place in places:
                 before = self._lock(tx, place.program, place.session)
                 tx.run(
@@ -315,6 +333,12 @@ class Storage:
                 anonymised += count
         return anonymised
 
+    def last_good_programs(self):
+        """{program id: (path, source text)} of each program's last version that passed every check."""
+        with self.database.reading() as tx:
+            rows = tx.all("SELECT id, path, source FROM programs ORDER BY id")
+        return {row["id"]: (row["path"], row["source"]) for row in rows}
+
     def ping(self):
         """Read and write the database once, raising when either fails (for /healthz)."""
         with self.database.writing() as tx:
@@ -332,6 +356,15 @@ class Storage:
         self.database.close()
 
     # --- the steps transactions share ------------------------------------------------------
+
+    def _schema_is_current(self):
+        try:
+            with self.database.reading() as tx:
+                applied = {row["version"] for row in tx.all("SELECT version FROM schema_migrations")}
+        except Exception:  # no ledger yet: a new database, which migrating() creates
+            self.database.release()
+            return False
+        return not migrations.pending(applied)
 
     def _lock(self, tx, program, session):
         """The session's places row, locked until the transaction ends: the one lock every place decision takes."""
