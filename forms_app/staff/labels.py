@@ -36,6 +36,7 @@ def event(item):
         "viewed": lambda: "查看个人信息（完整手机号）",
         "exported": lambda: f"导出名单（{detail.get('format', '').upper()}，{detail.get('people')} 人）",
         "drawn": lambda: f"摇号结果：{_status(detail)}，顺序第 {detail.get('rank')} 位",
+        "queued_after_draw": lambda: "摇号后报名，排在摇号候补后面",
         "lottery_drawn": lambda: f"公开摇号（{detail.get('entries')} 人参加）",
         "capacity_changed": lambda: f"名额由 {detail.get('from')} 改为 {detail.get('to')}",
         "purged": lambda: f"清除个人信息（{detail.get('people')} 人）",

@@ -99,7 +99,8 @@ class Storage:
             if place is None:
                 raise UnknownSession(f"{applicant.program}/{applicant.session}")
             confirmed, waiting = self._tally(tx, applicant.program, applicant.session, place["capacity"])
-            status = capacity.status_for_new(place["mode"], place["capacity"], confirmed, waiting)
+            drawn = place["mode"] == "lottery" and self._drawn(tx, applicant.program, applicant.session)
+            status = capacity.status_for_new(place["mode"], place["capacity"], confirmed, waiting, drawn)
             row = self._insert_enrolment(tx, applicant, submission, status)
             self._event(tx, applicant.program, applicant.session, row["id"], "enrolled", actor, {"status": status})
         return records.enrolment(row, waiting + 1 if status == capacity.WAITLISTED else None), False
@@ -195,8 +196,9 @@ class Storage:
                 raise UnknownSession(f"{found.program}/{session}")
             self._refuse_duplicate(tx, found, session)
             confirmed, waiting = self._tally(tx, found.program, session, place["capacity"])
-            drawn = self._lottery(tx, found.program, session)
-            status = capacity.status_for_new(place["mode"], place["capacity"], confirmed, waiting, bool(drawn and drawn["drawn_at"]))
+            status = capacity.status_for_new(
+                place["mode"], place["capacity"], confirmed, waiting, self._drawn(tx, found.program, session)
+            )
             tx.run(
                 "UPDATE enrolments SET session = ?, status = ?, queue = ?, updated_at = ? WHERE id = ?",
                 [session, status, self._queue_end(tx, found.program, session), stamp(), found.id],
@@ -339,6 +341,24 @@ class Storage:
             rows = tx.all("SELECT id, path, source FROM programs ORDER BY id")
         return {row["id"]: (row["path"], row["source"]) for row in rows}
 
+    def settle_lottery(self, program, session, actor):
+        """(queued, promoted) for a session drawn before: entries still marked 'lottery' (made when
+        a reopened window took them as if no draw had run) join the waitlist behind the drawn order
+        in arrival order, then free places go to the waitlist. Changes nothing when all is settled."""
+        with self.database.writing() as tx:
+            self._lock(tx, program, session)
+            if not self._drawn(tx, program, session):
+                return [], []
+            late = self._many(tx, "program = ? AND session = ? AND status = 'lottery' ORDER BY id", [program, session])
+            for entry in late:
+                tx.run(
+                    "UPDATE enrolments SET status = 'waitlisted', queue = ?, updated_at = ? WHERE id = ?",
+                    [self._queue_end(tx, program, session), stamp(), entry.id],
+                )
+                self._event(tx, program, session, entry.id, "queued_after_draw", actor, {"from": capacity.LOTTERY})
+            promoted = self._promote(tx, program, session, actor)
+            return [self._one(tx, "id = ?", [entry.id]) for entry in late], promoted
+
     def ping(self):
         """Read and write the database once, raising when either fails (for /healthz)."""
         with self.database.writing() as tx:
@@ -455,6 +475,11 @@ class Storage:
             """,
             [program, session, seed, lottery.commitment(seed), stamp()],
         )
+
+    def _drawn(self, tx, program, session):
+        """Whether the session's lottery has been drawn: newcomers then queue as anywhere else."""
+        row = tx.one("SELECT drawn_at FROM lotteries WHERE program = ? AND session = ?", [program, session])
+        return bool(row and row["drawn_at"])
 
     def _lottery(self, tx, program, session):
         return tx.one(f"SELECT {LOTTERY_COLUMNS} FROM lotteries WHERE program = ? AND session = ?{self.database.for_update}", [program, session])
