@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import Flask, jsonify, render_template, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import api, cli, db, filters, headers, health, limits, outcomes, parents, served, staff
+from . import api, cli, db, erasure, filters, headers, health, limits, outcomes, parents, retention, served, staff
 from .secret import instance_secret
 from .storage import Unavailable
 
@@ -31,6 +31,11 @@ def create_app(test_config=None):
         CATALOGUE_CHECK_SECONDS=1.0,
         DATABASE_TIMEOUT=10.0,
         HEALTHZ_MIN_FREE_MB=200,
+        RETENTION_DAYS=180,
+        CANCELLED_GRACE_DAYS=30,
+        RETENTION_AUTOMATIC=True,
+        RETENTION_CHECK_SECONDS=3600,
+        BACKUP_KEEP_DAYS=30,
         MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
         MAX_FORM_MEMORY_SIZE=MAX_BODY_BYTES,
     )
@@ -51,8 +56,10 @@ def create_app(test_config=None):
     cli.init_app(app)
     headers.init_app(app)
     outcomes.init_app(app)
+    retention.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(parents.bp)
+    app.register_blueprint(erasure.bp)
     app.register_blueprint(api.bp)
     staff.init_app(app)
     _register_errors(app)

@@ -40,6 +40,8 @@ def event(item):
         "lottery_drawn": lambda: f"公开摇号（{detail.get('entries')} 人参加）",
         "capacity_changed": lambda: f"名额由 {detail.get('from')} 改为 {detail.get('to')}",
         "purged": lambda: f"清除个人信息（{detail.get('people')} 人）",
+        "purged_cancelled": lambda: f"清除已取消报名的个人信息（{detail.get('people')} 人）",
+        "erased": lambda: "家长要求删除，个人信息已清除",
     }
     sentence = sentences.get(item.action)
     return sentence() if sentence else item.action

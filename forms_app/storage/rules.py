@@ -313,27 +313,64 @@ class Storage:
     def purge(self, ended_before, actor):
         """Anonymise enrolments of sessions that ended before that date; statuses and counts stay.
         Returns the number of people anonymised."""
-        anonymised = 0
         with self.database.writing() as tx:
-            ended = tx.all("SELECT program, session FROM places WHERE ends < ? ORDER BY program, session", [ended_before.isoformat()])
-            for row in ended:
-                where, params = "program = ? AND session = ? AND purged_at IS NULL", [row["program"], row["session"]]
-                tx.run(
-                    f"UPDATE outbox SET recipient = NULL, payload = NULL WHERE enrolment_id IN (SELECT id FROM enrolments WHERE {where})",
-                    params,
-                )
-                count = tx.run(
-                    f"""
-                    UPDATE enrolments SET name = ? || ' ' || code, phone = '', birthdate = NULL, guardian_name = NULL,
-                        employer = NULL, answers = NULL, consent = NULL, submission = NULL, request_key = NULL, purged_at = ?
-                    WHERE {where}
-                    """,
-                    [records.PURGED, stamp(), *params],
-                )
-                if count:
-                    self._event(tx, row["program"], row["session"], None, "purged", actor, {"people": count})
-                anonymised += count
-        return anonymised
+            return self._purge_ended(tx, ended_before, actor)
+
+    def purge_cancelled(self, cancelled_before, actor):
+        """Anonymise enrolments cancelled before that moment (an aware datetime), once their grace
+        period is over: nobody needs a cancelled child's name. Returns the number anonymised."""
+        with self.database.writing() as tx:
+            return self._purge_cancelled(tx, cancelled_before, actor)
+
+    def purge_due(self, day, ended_before, cancelled_before, actor):
+        """The scheduled retention run: both purges at most once per `day` across every worker and
+        server. Returns (ended, cancelled) anonymised, or None when this day's run already happened."""
+        with self.database.reading() as tx:
+            ran = tx.one("SELECT value FROM meta WHERE key = 'retention_ran_on'")
+        if ran and ran["value"] >= day.isoformat():
+            return None
+        with self.database.writing() as tx:
+            ran = tx.one(f"SELECT value FROM meta WHERE key = 'retention_ran_on'{self.database.for_update}")
+            if ran and ran["value"] >= day.isoformat():
+                return None
+            done = self._purge_ended(tx, ended_before, actor), self._purge_cancelled(tx, cancelled_before, actor)
+            self._set_meta(tx, "retention_ran_on", day.isoformat())
+            return done
+
+    def purge_preview(self, ended_before, cancelled_before):
+        """[(program, session, ended people, cancelled people)]: what purge and purge_cancelled would
+        clear now, for `purge --dry-run`; reads only."""
+        with self.database.reading() as tx:
+            rows = tx.all(
+                """
+                SELECT e.program, e.session,
+                       count(*) FILTER (WHERE p.ends < ?) AS ended,
+                       count(*) FILTER (WHERE NOT (coalesce(p.ends, '9999') < ?) AND e.status = 'cancelled'
+                                        AND e.updated_at < ?) AS cancelled
+                FROM enrolments e LEFT JOIN places p ON p.program = e.program AND p.session = e.session
+                WHERE e.purged_at IS NULL
+                GROUP BY e.program, e.session ORDER BY e.program, e.session
+                """,
+                [ended_before.isoformat(), ended_before.isoformat(), cancelled_before.isoformat(timespec="milliseconds")],
+            )
+        return [(r["program"], r["session"], r["ended"], r["cancelled"]) for r in rows if r["ended"] or r["cancelled"]]
+
+    def erase(self, reference, actor):
+        """A parent's request to delete their data: (Enrolment, [promoted]). A live enrolment is
+        cancelled first (its place goes to the next in line), then every personal field is cleared
+        at once, outbox messages included; the audit event names no one."""
+        with self.database.writing() as tx:
+            found = self._locked_enrolment(tx, reference)
+            if found is None:
+                return None, []
+            promoted = []
+            if found.status != capacity.CANCELLED:
+                self._set_status(tx, found.id, capacity.CANCELLED)
+                self._event(tx, found.program, found.session, found.id, "cancelled", actor, {"from": found.status})
+                promoted = self._promote(tx, found.program, found.session, actor)
+            if self._anonymise(tx, "id = ? AND purged_at IS NULL", [found.id]):
+                self._event(tx, found.program, found.session, found.id, "erased", actor, {})
+            return self._one(tx, "id = ?", [found.id]), promoted
 
     def last_good_programs(self):
         """{program id: (path, source text)} of each program's last version that passed every check."""
@@ -376,6 +413,47 @@ class Storage:
         self.database.close()
 
     # --- the steps transactions share ------------------------------------------------------
+
+    def _purge_ended(self, tx, ended_before, actor):
+        anonymised = 0
+        ended = tx.all("SELECT program, session FROM places WHERE ends < ? ORDER BY program, session", [ended_before.isoformat()])
+        for row in ended:
+            count = self._anonymise(tx, "program = ? AND session = ? AND purged_at IS NULL", [row["program"], row["session"]])
+            if count:
+                self._event(tx, row["program"], row["session"], None, "purged", actor, {"people": count})
+            anonymised += count
+        return anonymised
+
+    def _purge_cancelled(self, tx, cancelled_before, actor):
+        cutoff = cancelled_before.isoformat(timespec="milliseconds")
+        sessions = tx.all(
+            """
+            SELECT program, session FROM enrolments WHERE status = 'cancelled' AND purged_at IS NULL AND updated_at < ?
+            GROUP BY program, session ORDER BY program, session
+            """,
+            [cutoff],
+        )
+        anonymised = 0
+        for row in sessions:
+            where = "program = ? AND session = ? AND status = 'cancelled' AND purged_at IS NULL AND updated_at < ?"
+            count = self._anonymise(tx, where, [row["program"], row["session"], cutoff])
+            if count:
+                self._event(tx, row["program"], row["session"], None, "purged_cancelled", actor, {"people": count})
+            anonymised += count
+        return anonymised
+
+    def _anonymise(self, tx, where, params):
+        """Clear every personal field of the matching enrolments and their outbox messages; the
+        row, its status and its place in the counts stay. Returns how many were cleared."""
+        tx.run(f"UPDATE outbox SET recipient = NULL, payload = NULL WHERE enrolment_id IN (SELECT id FROM enrolments WHERE {where})", params)
+        return tx.run(
+            f"""
+            UPDATE enrolments SET name = ? || ' ' || code, phone = '', birthdate = NULL, guardian_name = NULL,
+                employer = NULL, answers = NULL, consent = NULL, submission = NULL, request_key = NULL, purged_at = ?
+            WHERE {where}
+            """,
+            [records.PURGED, stamp(), *params],
+        )
 
     def _schema_is_current(self):
         try:

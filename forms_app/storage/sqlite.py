@@ -126,6 +126,8 @@ class SqliteDatabase:
             self.db = sqlite_utils.Database(conn, execute_plugins=False)
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA foreign_keys=ON")
+            # Cleared personal data is overwritten with zeros, not left in free pages of the file.
+            conn.execute("PRAGMA secure_delete=ON")
         self._tx = Transaction(conn)
         self._busy = None
         try:
