@@ -61,12 +61,10 @@ def connect(path):
 
 
 def unavailable(error):
-    """`Unavailable` for SQLite's errors that only time or an operator fixes, else None."""
+    """`Unavailable` for SQLite's errors that only time or an operator fixes, else None (a bug)."""
     code = getattr(error, "sqlite_errorcode", None)
-    if isinstance(error, sqlite3.OperationalError) and (code is None or code & 0xFF in UNAVAILABLE):
-        if code is None and "locked" not in str(error) and "disk" not in str(error) and "readonly" not in str(error):
-            return None
-        return Unavailable(f"SQLite: {error}")
+    if isinstance(error, sqlite3.DatabaseError) and code is not None and code & 0xFF in UNAVAILABLE:
+        return Unavailable(f"SQLite ({UNAVAILABLE[code & 0xFF]}): {error}")
     return None
 
 
