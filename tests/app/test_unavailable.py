@@ -88,3 +88,13 @@ def test_a_bug_is_answered_in_chinese_not_an_english_500(app, monkeypatch):
     answer = app.test_client().get("/api/availability")
     assert answer.status_code == 500 and answer.get_json()["error"] == "internal"
     assert "系统出错了" in answer.get_json()["message"]
+
+
+def test_a_lock_released_within_the_budget_is_waited_for_and_the_committed_answer_returned(make_app, database):
+    app = make_app(DATABASE_TIMEOUT=5)
+    holder = hold_the_lock(database, 1)
+    began = time.monotonic()
+    answer = app.test_client().post("/api/enrolments", json=api_child())
+    holder.join()
+    assert answer.status_code == 201 and time.monotonic() - began >= 0.8
+    assert rows(database, "SELECT reference, status FROM enrolments") == [(answer.get_json()["reference"], "confirmed")]
