@@ -9,8 +9,9 @@ from pathlib import Path
 from flask import Flask, jsonify, redirect, render_template, request, url_for
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import api, cli, db, filters, headers, health, limits, outcomes, parents, served, staff
+from . import api, cli, db, erasure, filters, headers, health, limits, outcomes, parents, retention, served, staff
 from .secret import instance_secret
+from .storage import Unavailable
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MAX_BODY_BYTES = 64 * 1024
@@ -28,6 +29,13 @@ def create_app(test_config=None):
         SITE_ORIGIN=None,
         PROXY_HOPS=0,
         CATALOGUE_CHECK_SECONDS=1.0,
+        DATABASE_TIMEOUT=10.0,
+        HEALTHZ_MIN_FREE_MB=200,
+        RETENTION_DAYS=180,
+        CANCELLED_GRACE_DAYS=30,
+        RETENTION_AUTOMATIC=True,
+        RETENTION_CHECK_SECONDS=3600,
+        BACKUP_KEEP_DAYS=30,
         MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
         MAX_FORM_MEMORY_SIZE=MAX_BODY_BYTES,
     )
@@ -48,8 +56,10 @@ def create_app(test_config=None):
     cli.init_app(app)
     headers.init_app(app)
     outcomes.init_app(app)
+    retention.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(parents.bp)
+    app.register_blueprint(erasure.bp)
     app.register_blueprint(api.bp)
     staff.init_app(app)
     _register_errors(app)
@@ -85,3 +95,29 @@ def _register_errors(app):
 
     for code in messages:
         app.register_error_handler(code, handler)
+
+    def unavailable(error):
+        """A fault parents cannot fix: nothing was saved, say so in Chinese, and when to retry."""
+        app.logger.error("database unavailable on %s %s: %s", request.method, request.path, error)
+        if request.path.startswith("/api/"):
+            response = jsonify({"error": "unavailable", "message": UNAVAILABLE})
+        else:
+            response = app.make_response(render_template("error.html", message=UNAVAILABLE))
+        response.status_code = 503
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    def internal(error):
+        """Never an English 500: a bug is logged with its traceback and answered in Chinese."""
+        if request.path.startswith("/api/"):
+            return jsonify({"error": "internal", "message": INTERNAL}), 500
+        return render_template("error.html", message=INTERNAL), 500
+
+    app.register_error_handler(Unavailable, unavailable)
+    app.register_error_handler(500, internal)
+
+
+UNAVAILABLE = "系统暂时无法保存，这次操作没有生效，请稍后再试。重新提交同一份报名不会重复报名。"
+INTERNAL = "系统出错了，这次操作可能没有完成：请稍后再试，或用手机号和查询码查看报名结果。"
+RETRY_AFTER_SECONDS = 30

@@ -29,7 +29,9 @@ def status_for_new(mode, capacity, confirmed, waiting, drawn=False):
     """A newcomer never jumps the queue: with anyone waiting, they wait too.
 
     Before its draw a lottery session only collects entries; after it, a
-    newcomer (someone staff moved in) queues like anywhere else.
+    newcomer (someone staff moved in, or a parent once staff extended `closes`)
+    queues like anywhere else: behind the drawn waitlist, or confirmed when a
+    place is free and nobody waits.
 
     >>> status_for_new("first_come", 2, 1, 0)
     'confirmed'

@@ -1,7 +1,7 @@
 """One storage connection per request, as in Flask's tutorial."""
 from flask import abort, current_app, g
 
-from .storage import open_storage
+from .storage import end_budget, open_storage, start_budget
 
 
 def get_db():
@@ -21,9 +21,18 @@ def close_db(_error=None):
     db = g.pop("db", None)
     if db is not None:
         db.release()
+    budget = g.pop("db_budget", None)
+    if budget is not None:
+        end_budget(budget)
+
+
+def start_request_budget():
+    """Every database wait of this request shares DATABASE_TIMEOUT seconds (see storage.remaining)."""
+    g.db_budget = start_budget(float(current_app.config["DATABASE_TIMEOUT"]))
 
 
 def init_app(app):
     app.teardown_appcontext(close_db)
+    app.before_request(start_request_budget)
     with app.app_context():
         get_db().create_schema()

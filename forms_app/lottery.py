@@ -47,19 +47,35 @@ def ticket(enrolment):
 
 
 def draw(program, session, actor, at=None):
-    """(publication, fresh); Refused before the window closes or for a first-come program."""
+    """(publication, fresh, (queued, promoted)); Refused before the window closes or for a first-come
+    program. Drawing again never changes the drawn order, but settles the session: anyone left
+    marked 'lottery' after the draw waits behind it, and free places go to the waitlist."""
     registration = program.registration
     if registration.mode != "lottery":
         raise Refused("not_lottery", "这个班是先到先得，不需要摇号。")
-    if (at or now()) < registration.closes:
+    lot = find(program.id, session.id)
+    already_drawn = lot is not None and lot.drawn_at is not None  # drawing again only settles, even if reopened
+    if not already_drawn and (at or now()) < registration.closes:
         raise Refused("not_closed", "报名还没有截止，截止后才能摇号。")
 
     def decide(seed, capacity, entries):
         return rules.publication(program.id, session.id, capacity, seed, units(entries, registration.siblings_together, seed))
 
     record, fresh = get_db().draw_lottery(program.id, session.id, decide, actor)
+    settled = get_db().settle_lottery(program.id, session.id, actor)
     publish()
-    return record, fresh
+    return record, fresh, settled
+
+
+def settled_message(settled):
+    """What staff read after drawing again, in Chinese; empty when nothing changed."""
+    queued, promoted = settled
+    parts = []
+    if queued:
+        parts.append(f"摇号后报名的 {len(queued)} 人按报名先后排在候补后面")
+    if promoted:
+        parts.append(f"空出的名额已按候补顺序补上 {len(promoted)} 人")
+    return "；".join(parts) + ("。" if parts else "")
 
 
 def find(program_id, session_id):

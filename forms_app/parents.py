@@ -1,5 +1,5 @@
 """The pages parents and workers use: enrol, see the result, cancel, find it again."""
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 
 from programs.calendar import session_calendar
 from programs.phones import normalize_mobile
@@ -133,4 +133,8 @@ def lookup():
 
 @bp.route("/privacy")
 def privacy():
-    return render_template("privacy.html", version=validation.PRIVACY_NOTICE_VERSION)
+    config = current_app.config
+    return render_template(
+        "privacy.html", version=validation.PRIVACY_NOTICE_VERSION, retention_days=config["RETENTION_DAYS"],
+        grace_days=config["CANCELLED_GRACE_DAYS"], backup_days=config["BACKUP_KEEP_DAYS"],
+    )

@@ -16,7 +16,7 @@ from .storage import Applicant
 
 NAME_MAX = 30
 TEXT_MAX = 200
-PRIVACY_NOTICE_VERSION = "2026-01"
+PRIVACY_NOTICE_VERSION = "2026-12"
 YES, NO = ("yes", True, "true", "是"), ("no", False, "false", "否")
 
 

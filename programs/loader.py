@@ -46,6 +46,9 @@ class Catalogue:
     # SHA-256 of every file's name and bytes exactly as parsed: the enrolment app
     # stores it so each worker can tell when the files it serves were reloaded.
     fingerprint: str = ""
+    # Each valid program's file text, so the enrolment app can keep it as the
+    # program's last good version and serve it while a later edit is broken.
+    sources: dict = field(default_factory=dict)
 
     @property
     def ok(self):
@@ -107,7 +110,11 @@ def load_catalogue(classes_dir):
     for issue in unread_files(classes_dir, set(files)):
         (catalogue.notices if issue.level == "warning" else catalogue.problems).append(issue)
     for path in files:
-        content = path.read_bytes()
+        try:
+            content = path.read_bytes()
+        except OSError as unreadable:
+            catalogue.problems.append(Issue(str(path), 1, f"无法读取这个文件：{unreadable.strerror or unreadable}"))
+            continue
         digest.update(f"{path.relative_to(classes_dir)}\0{len(content)}\0".encode())
         digest.update(content)
         program, problems, notices = read_program(path, classes_dir, content)
@@ -122,6 +129,7 @@ def load_catalogue(classes_dir):
             continue
         owners[program.id] = str(path)
         catalogue.programs.append(program)
+        catalogue.sources[program.id] = content.decode("utf-8-sig")
     catalogue.programs.sort(key=lambda p: p.id)
     catalogue.problems.sort()
     catalogue.notices.sort()

@@ -18,6 +18,11 @@ def programs():
     return [program for program in served.catalogue().programs if may_see(g.staff, program)]
 
 
+def problems():
+    """The broken program files this account should fix: its organizer's, or every one for an admin."""
+    return [problem for problem in served.problems() if g.staff.admin or problem.organizer == g.staff.organizer]
+
+
 def session_or_404(program_id, session_id):
     program, session = served.catalogue().find(program_id, session_id)
     if program is None or session is None or not may_see(g.staff, program):

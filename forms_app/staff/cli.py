@@ -84,10 +84,10 @@ def draw(program_id, session_id):
     if program is None:
         raise click.ClickException(f"没有班次 {program_id} / {session_id}。")
     try:
-        record, fresh = lottery.draw(program, session, "cli:lottery")
+        record, fresh, settled = lottery.draw(program, session, "cli:lottery")
     except Refused as refused:
         raise click.ClickException(refused.message) from None
-    click.echo("摇号完成。" if fresh else "这个班次已经摇过号，结果不变。")
+    click.echo(("摇号完成。" if fresh else "这个班次已经摇过号，结果不变。") + lottery.settled_message(settled))
     click.echo(f"种子：{record['seed']}\n承诺值：{record['commitment']}")
     click.echo(f"中签 {len(record['confirmed'])} 人：{' '.join(record['confirmed'])}")
     click.echo(f"候补 {len(record['waitlisted'])} 人（按顺序）：{' '.join(record['waitlisted'])}")

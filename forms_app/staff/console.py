@@ -41,7 +41,7 @@ def dashboard():
     counts = get_db().status_counts()
     lots = {(lot.program, lot.session): lot for lot in get_db().lotteries()}
     return render_template(
-        "staff/dashboard.html", programs=access.programs(), counts=counts, lots=lots, statuses=STATUSES, form=ActionForm()
+        "staff/dashboard.html", programs=access.programs(), problems=access.problems(), counts=counts, lots=lots, statuses=STATUSES, form=ActionForm()
     )
 
 
@@ -186,13 +186,13 @@ def draw(program_id, session_id):
     if asked:
         return asked
     try:
-        record, fresh = lottery.draw(program, session, actor())
+        record, fresh, settled = lottery.draw(program, session, actor())
     except Refused as refused:
         flash(refused.message)
     else:
         flash(
-            f"摇号完成：中签 {len(record['confirmed'])} 人，候补 {len(record['waitlisted'])} 人。"
-            if fresh else "这个班次已经摇过号，结果不变。"
+            (f"摇号完成：中签 {len(record['confirmed'])} 人，候补 {len(record['waitlisted'])} 人。"
+             if fresh else "这个班次已经摇过号，结果不变。") + lottery.settled_message(settled)
         )
     return redirect(url_for("staff.roster", program_id=program.id, session_id=session.id), 303)
 

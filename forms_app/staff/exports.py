@@ -2,10 +2,16 @@
 
 The CSV starts with a byte-order mark: without it Excel on Windows reads the
 UTF-8 as GBK and shows mojibake. Cells that would start a formula are
-quoted with an apostrophe so a crafted name cannot run in the spreadsheet.
+quoted with an apostrophe so a crafted name cannot run in the spreadsheet;
+header cells too, since question labels come from YAML anyone with the
+repository can edit. Excel refuses some characters in a sheet title and more
+than 31 of them, and a session name such as 第一期（1/25—1/29） has them: the
+title and the download's file name use full-width look-alikes instead.
 """
 import csv
 import io
+import re
+from urllib.parse import quote
 
 from flask import Blueprint, make_response
 from openpyxl import Workbook
@@ -19,11 +25,26 @@ from .auth import actor
 bp = Blueprint("staff_exports", __name__, url_prefix="/staff")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# What Excel (openpyxl's INVALID_TITLE_REGEX) and common file systems refuse, as full-width characters.
+LOOK_ALIKES = str.maketrans({"/": "／", "\\": "＼", "?": "？", "*": "＊", "[": "［", "]": "］", ":": "：",
+                             '"': "＂", "<": "＜", ">": "＞", "|": "｜"})
+SHEET_TITLE_MAX = 31
 
 
 def _inert(value):
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def sheet_title(name):
+    """A title Excel accepts: no / \\ ? * [ ] :, at most 31 characters, not quoted by apostrophes."""
+    title = re.sub(r"[\x00-\x1f]", "", name.translate(LOOK_ALIKES))[:SHEET_TITLE_MAX].strip().strip("'")
+    return title or "名单"
+
+
+def file_name(*parts):
+    """A download name any file system keeps: the same look-alikes, no control characters."""
+    return re.sub(r"[\x00-\x1f]", "", "-".join(parts).translate(LOOK_ALIKES)).strip(". ") or "名单"
 
 
 def table(program, people):
@@ -39,7 +60,7 @@ def table(program, people):
             e.employer or "", STATUS_LABELS[e.status], e.position or "", e.created_at[:16].replace("T", " "),
             *answers,
         ])
-    return header, [[_inert(cell) for cell in row] for row in rows]
+    return [_inert(cell) for cell in header], [[_inert(cell) for cell in row] for row in rows]
 
 
 def _answer(value):
@@ -59,7 +80,7 @@ def as_csv(header, rows):
 def as_xlsx(title, header, rows):
     book = Workbook()
     sheet = book.active
-    sheet.title = title[:31]
+    sheet.title = sheet_title(title)
     sheet.append(header)
     for row in rows:
         sheet.append(row)
@@ -79,7 +100,10 @@ def _download(program_id, session_id, kind):
     get_db().log(program.id, session.id, None, "exported", actor(), {"format": kind, "people": len(rows)})
     response = make_response(body)
     response.headers["Content-Type"] = "text/csv; charset=utf-8" if kind == "csv" else XLSX
-    response.headers["Content-Disposition"] = f'attachment; filename="{program.id}-{session.id}.{kind}"'
+    readable = quote(f"{file_name(program.title, session.name)}.{kind}")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{program.id}-{session.id}.{kind}"; filename*=UTF-8\'\'{readable}'
+    )
     return response
 
 

@@ -37,9 +37,12 @@ def event(item):
         "searched": lambda: f"搜索名单：“{detail.get('q')}”，找到 {detail.get('found')} 人",
         "exported": lambda: f"导出名单（{detail.get('format', '').upper()}，{detail.get('people')} 人）",
         "drawn": lambda: f"摇号结果：{_status(detail)}，顺序第 {detail.get('rank')} 位",
+        "queued_after_draw": lambda: "摇号后报名，排在摇号候补后面",
         "lottery_drawn": lambda: f"公开摇号（{detail.get('entries')} 人参加）",
         "capacity_changed": lambda: f"名额由 {detail.get('from')} 改为 {detail.get('to')}",
         "purged": lambda: f"清除个人信息（{detail.get('people')} 人）",
+        "purged_cancelled": lambda: f"清除已取消报名的个人信息（{detail.get('people')} 人）",
+        "erased": lambda: "家长要求删除，个人信息已清除",
     }
     sentence = sentences.get(item.action)
     return sentence() if sentence else item.action

@@ -4,8 +4,15 @@ The transactions themselves are `rules.py`, written once; `sqlite.py` and
 `postgres.py` are the two databases they run on. The contract tests
 (tests/contract) hold both to the same answers.
 """
+import time
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
+
+# The longest a request, or a command, waits for the database in total: well inside gunicorn's
+# 30 s worker timeout, so a stuck lock ends in a clean 503 and the worker lives to answer.
+DEFAULT_TIMEOUT_SECONDS = 10.0
+_deadline = ContextVar("storage_deadline", default=None)
 
 
 @dataclass(frozen=True)
@@ -112,6 +119,29 @@ class Duplicate(Exception):
 
 class UnknownSession(Exception):
     """The session has no synced capacity: the catalogue and database disagree."""
+
+
+class Unavailable(Exception):
+    """The database cannot be written or read now (disk full, read-only, I/O error, a lock held
+    past the wait): nothing of the transaction was kept, and the user can only try again later."""
+
+
+def start_budget(seconds):
+    """From now, every wait for the database in this context (request) shares `seconds`."""
+    return _deadline.set(time.monotonic() + seconds)
+
+
+def end_budget(token):
+    _deadline.reset(token)
+
+
+def remaining(default=DEFAULT_TIMEOUT_SECONDS):
+    """Seconds this context may still wait for a lock: what is left of its budget, at least a little
+    so a free lock is still taken, or `default` outside a request."""
+    deadline = _deadline.get()
+    if deadline is None:
+        return default
+    return max(0.05, min(default, deadline - time.monotonic()))
 
 
 def open_storage(url):

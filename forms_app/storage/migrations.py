@@ -150,6 +150,19 @@ MIGRATIONS = [
         ALTER TABLE staff ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;
         """,
     ),
+    (
+        7,
+        "each program's last good source, served while a later edit of its file is broken",
+        """
+        CREATE TABLE programs (
+            id TEXT PRIMARY KEY,
+            path TEXT NOT NULL,
+            source TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            synced_at TEXT NOT NULL
+        );
+        """,
+    ),
 ]
 
 LEDGER = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
@@ -166,7 +179,8 @@ def pending(applied):
 
 
 def latest():
-    return MIGRATIONS[-1][0]
+    """The newest version; steps may be appended out of numeric order by parallel branches."""
+    return max(step[0] for step in MIGRATIONS)
 
 
 def apply(tx, dialect, now):

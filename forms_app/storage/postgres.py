@@ -13,19 +13,27 @@ Each process keeps one connection pool (created after gunicorn forks), so a
 request borrows a connection for one transaction and never holds it between
 requests. Schema steps are serialised across servers by an advisory lock that
 ends with their transaction.
+
+Every wait is bounded by the request's budget (`storage.remaining`): for a
+connection from the pool, and, in each write transaction, `lock_timeout` and
+`statement_timeout` set for that transaction only. A lock held too long, a
+server that is gone, read-only or out of disk is `Unavailable`: the
+transaction is rolled back and the app answers 503.
 """
 import os
 import threading
 from contextlib import contextmanager
 from functools import lru_cache
 
+import psycopg
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
+from . import DEFAULT_TIMEOUT_SECONDS, Unavailable, remaining
 from .rules import Storage
 
 POOL_SIZE = 8
-POOL_TIMEOUT_SECONDS = 30
+POOL_TIMEOUT_SECONDS = DEFAULT_TIMEOUT_SECONDS
 MIGRATION_LOCK = 0x666F726D  # "form": with the schema's hash, keys the advisory lock
 
 _shared, _shared_lock = {}, threading.Lock()
@@ -75,6 +83,21 @@ class Transaction:
         return self.conn.execute(_spelt(sql), params).rowcount
 
 
+@contextmanager
+def _translated():
+    """Connection failures, lock and statement timeouts, a full disk (all OperationalError, as is
+    the pool's timeout) and a read-only server become `Unavailable`; anything else is a bug."""
+    try:
+        yield
+    except (psycopg.OperationalError, psycopg.errors.ReadOnlySqlTransaction) as error:
+        raise Unavailable(f"PostgreSQL: {error}") from error
+
+
+def _bounded(conn):
+    """Reads too stop well inside gunicorn's worker timeout; writes set their own, tighter, limits."""
+    conn.execute(f"SET statement_timeout = '{int(POOL_TIMEOUT_SECONDS * 1000)}ms'")
+
+
 class PostgresDatabase:
     dialect = "postgresql"
     for_update = " FOR UPDATE"
@@ -83,6 +106,7 @@ class PostgresDatabase:
         self.pool = ConnectionPool(
             url, min_size=1, max_size=size, timeout=POOL_TIMEOUT_SECONDS, open=True,
             kwargs={"autocommit": True, "row_factory": dict_row}, check=ConnectionPool.check_connection,
+            configure=_bounded,
         )
 
     def close(self):
@@ -93,12 +117,14 @@ class PostgresDatabase:
 
     @contextmanager
     def reading(self):
-        with self.pool.connection() as conn:
+        with _translated(), self.pool.connection(timeout=remaining(POOL_TIMEOUT_SECONDS)) as conn:
             yield Transaction(conn)
 
     @contextmanager
     def writing(self):
-        with self.pool.connection() as conn, conn.transaction():
+        with _translated(), self.pool.connection(timeout=remaining(POOL_TIMEOUT_SECONDS)) as conn, conn.transaction():
+            wait = f"{int(remaining(POOL_TIMEOUT_SECONDS) * 1000)}ms"
+            conn.execute("SELECT set_config('lock_timeout', %s, true), set_config('statement_timeout', %s, true)", [wait, wait])
             yield Transaction(conn)
 
     @contextmanager

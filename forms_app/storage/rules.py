@@ -35,17 +35,35 @@ class Storage:
     # --- the schema and the catalogue -------------------------------------------------------
 
     def create_schema(self):
-        """Apply the pending steps of `migrations`; return the versions applied (none when up to date)."""
+        """Apply the pending steps of `migrations`; return the versions applied (none when up to date).
+
+        An up-to-date schema is found by reading alone, so every command (backup above all)
+        still starts on a database that cannot be written, such as one on a full disk."""
+        if self._schema_is_current():
+            return []
         with self.database.migrating() as tx:
             applied = migrations.apply(tx, self.database.dialect, stamp())
             if 5 in applied:
                 self._fill_person_keys(tx)
             return applied
 
-    def sync_places(self, places, catalogue_stamp, actor):
-        """Store capacities from the YAML, promote whoever now fits; return the promoted."""
+    def sync_places(self, places, catalogue_stamp, actor, sources=()):
+        """Store capacities from the YAML, promote whoever now fits; return the promoted.
+
+        `sources` are the (program, path, text, fingerprint) of programs whose files passed
+        every check: each becomes that program's last good version (`last_good_programs`)."""
         promoted = []
         with self.database.writing() as tx:
+            for program, path, text, fingerprint in sources:
+                tx.run(
+                    """
+                    INSERT INTO programs (id, path, source, fingerprint, synced_at) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (id) DO UPDATE SET path = excluded.path, source = excluded.source,
+                        fingerprint = excluded.fingerprint, synced_at = excluded.synced_at
+                    WHERE programs.fingerprint <> excluded.fingerprint OR programs.path <> excluded.path
+                    """,
+                    [program, path, text, fingerprint, stamp()],
+                )
             for place in places:
                 before = self._lock(tx, place.program, place.session)
                 tx.run(
@@ -87,7 +105,8 @@ class Storage:
                 raise UnknownSession(f"{applicant.program}/{applicant.session}")
             self._refuse_duplicate(tx, applicant, applicant.session, place["mode"])
             confirmed, waiting = self._tally(tx, applicant.program, applicant.session, place["capacity"])
-            status = capacity.status_for_new(place["mode"], place["capacity"], confirmed, waiting)
+            drawn = place["mode"] == "lottery" and self._drawn(tx, applicant.program, applicant.session)
+            status = capacity.status_for_new(place["mode"], place["capacity"], confirmed, waiting, drawn)
             row = self._insert_enrolment(tx, applicant, submission, status, records.person_key(applicant, place["mode"]))
             self._event(tx, applicant.program, applicant.session, row["id"], "enrolled", actor, {"status": status})
         return records.enrolment(row, waiting + 1 if status == capacity.WAITLISTED else None), False
@@ -189,8 +208,9 @@ class Storage:
                 raise UnknownSession(f"{found.program}/{session}")
             self._refuse_duplicate(tx, found, session, place["mode"])
             confirmed, waiting = self._tally(tx, found.program, session, place["capacity"])
-            drawn = self._lottery(tx, found.program, session)
-            status = capacity.status_for_new(place["mode"], place["capacity"], confirmed, waiting, bool(drawn and drawn["drawn_at"]))
+            status = capacity.status_for_new(
+                place["mode"], place["capacity"], confirmed, waiting, self._drawn(tx, found.program, session)
+            )
             tx.run(
                 "UPDATE enrolments SET session = ?, status = ?, queue = ?, person_key = ?, updated_at = ? WHERE id = ?",
                 [session, status, self._queue_end(tx, found.program, session), records.person_key(found, place["mode"]), stamp(), found.id],
@@ -314,27 +334,88 @@ class Storage:
     def purge(self, ended_before, actor):
         """Anonymise enrolments of sessions that ended before that date; statuses and counts stay.
         Returns the number of people anonymised."""
-        anonymised = 0
         with self.database.writing() as tx:
-            ended = tx.all("SELECT program, session FROM places WHERE ends < ? ORDER BY program, session", [ended_before.isoformat()])
-            for row in ended:
-                where, params = "program = ? AND session = ? AND purged_at IS NULL", [row["program"], row["session"]]
+            return self._purge_ended(tx, ended_before, actor)
+
+    def purge_cancelled(self, cancelled_before, actor):
+        """Anonymise enrolments cancelled before that moment (an aware datetime), once their grace
+        period is over: nobody needs a cancelled child's name. Returns the number anonymised."""
+        with self.database.writing() as tx:
+            return self._purge_cancelled(tx, cancelled_before, actor)
+
+    def purge_due(self, day, ended_before, cancelled_before, actor):
+        """The scheduled retention run: both purges at most once per `day` across every worker and
+        server. Returns (ended, cancelled) anonymised, or None when this day's run already happened."""
+        with self.database.reading() as tx:
+            ran = tx.one("SELECT value FROM meta WHERE key = 'retention_ran_on'")
+        if ran and ran["value"] >= day.isoformat():
+            return None
+        with self.database.writing() as tx:
+            ran = tx.one(f"SELECT value FROM meta WHERE key = 'retention_ran_on'{self.database.for_update}")
+            if ran and ran["value"] >= day.isoformat():
+                return None
+            done = self._purge_ended(tx, ended_before, actor), self._purge_cancelled(tx, cancelled_before, actor)
+            self._set_meta(tx, "retention_ran_on", day.isoformat())
+            return done
+
+    def purge_preview(self, ended_before, cancelled_before):
+        """[(program, session, ended people, cancelled people)]: what purge and purge_cancelled would
+        clear now, for `purge --dry-run`; reads only."""
+        with self.database.reading() as tx:
+            rows = tx.all(
+                """
+                SELECT e.program, e.session,
+                       count(*) FILTER (WHERE p.ends < ?) AS ended,
+                       count(*) FILTER (WHERE NOT (coalesce(p.ends, '9999') < ?) AND e.status = 'cancelled'
+                                        AND e.updated_at < ?) AS cancelled
+                FROM enrolments e LEFT JOIN places p ON p.program = e.program AND p.session = e.session
+                WHERE e.purged_at IS NULL
+                GROUP BY e.program, e.session ORDER BY e.program, e.session
+                """,
+                [ended_before.isoformat(), ended_before.isoformat(), cancelled_before.isoformat(timespec="milliseconds")],
+            )
+        return [(r["program"], r["session"], r["ended"], r["cancelled"]) for r in rows if r["ended"] or r["cancelled"]]
+
+    def erase(self, reference, actor):
+        """A parent's request to delete their data: (Enrolment, [promoted]). A live enrolment is
+        cancelled first (its place goes to the next in line), then every personal field is cleared
+        at once, outbox messages included; the audit event names no one."""
+        with self.database.writing() as tx:
+            found = self._locked_enrolment(tx, reference)
+            if found is None:
+                return None, []
+            promoted = []
+            if found.status != capacity.CANCELLED:
+                self._set_status(tx, found.id, capacity.CANCELLED)
+                self._event(tx, found.program, found.session, found.id, "cancelled", actor, {"from": found.status})
+                promoted = self._promote(tx, found.program, found.session, actor)
+            if self._anonymise(tx, "id = ? AND purged_at IS NULL", [found.id]):
+                self._event(tx, found.program, found.session, found.id, "erased", actor, {})
+            return self._one(tx, "id = ?", [found.id]), promoted
+
+    def last_good_programs(self):
+        """{program id: (path, source text)} of each program's last version that passed every check."""
+        with self.database.reading() as tx:
+            rows = tx.all("SELECT id, path, source FROM programs ORDER BY id")
+        return {row["id"]: (row["path"], row["source"]) for row in rows}
+
+    def settle_lottery(self, program, session, actor):
+        """(queued, promoted) for a session drawn before: entries still marked 'lottery' (made when
+        a reopened window took them as if no draw had run) join the waitlist behind the drawn order
+        in arrival order, then free places go to the waitlist. Changes nothing when all is settled."""
+        with self.database.writing() as tx:
+            self._lock(tx, program, session)
+            if not self._drawn(tx, program, session):
+                return [], []
+            late = self._many(tx, "program = ? AND session = ? AND status = 'lottery' ORDER BY id", [program, session])
+            for entry in late:
                 tx.run(
-                    f"UPDATE outbox SET recipient = NULL, payload = NULL WHERE enrolment_id IN (SELECT id FROM enrolments WHERE {where})",
-                    params,
+                    "UPDATE enrolments SET status = 'waitlisted', queue = ?, updated_at = ? WHERE id = ?",
+                    [self._queue_end(tx, program, session), stamp(), entry.id],
                 )
-                count = tx.run(
-                    f"""
-                    UPDATE enrolments SET name = ? || ' ' || code, phone = '', birthdate = NULL, guardian_name = NULL, person_key = NULL,
-                        employer = NULL, answers = NULL, consent = NULL, submission = NULL, request_key = NULL, purged_at = ?
-                    WHERE {where}
-                    """,
-                    [records.PURGED, stamp(), *params],
-                )
-                if count:
-                    self._event(tx, row["program"], row["session"], None, "purged", actor, {"people": count})
-                anonymised += count
-        return anonymised
+                self._event(tx, program, session, entry.id, "queued_after_draw", actor, {"from": capacity.LOTTERY})
+            promoted = self._promote(tx, program, session, actor)
+            return [self._one(tx, "id = ?", [entry.id]) for entry in late], promoted
 
     def ping(self):
         """Read and write the database once, raising when either fails (for /healthz)."""
@@ -353,6 +434,56 @@ class Storage:
         self.database.close()
 
     # --- the steps transactions share ------------------------------------------------------
+
+    def _purge_ended(self, tx, ended_before, actor):
+        anonymised = 0
+        ended = tx.all("SELECT program, session FROM places WHERE ends < ? ORDER BY program, session", [ended_before.isoformat()])
+        for row in ended:
+            count = self._anonymise(tx, "program = ? AND session = ? AND purged_at IS NULL", [row["program"], row["session"]])
+            if count:
+                self._event(tx, row["program"], row["session"], None, "purged", actor, {"people": count})
+            anonymised += count
+        return anonymised
+
+    def _purge_cancelled(self, tx, cancelled_before, actor):
+        cutoff = cancelled_before.isoformat(timespec="milliseconds")
+        sessions = tx.all(
+            """
+            SELECT program, session FROM enrolments WHERE status = 'cancelled' AND purged_at IS NULL AND updated_at < ?
+            GROUP BY program, session ORDER BY program, session
+            """,
+            [cutoff],
+        )
+        anonymised = 0
+        for row in sessions:
+            where = "program = ? AND session = ? AND status = 'cancelled' AND purged_at IS NULL AND updated_at < ?"
+            count = self._anonymise(tx, where, [row["program"], row["session"], cutoff])
+            if count:
+                self._event(tx, row["program"], row["session"], None, "purged_cancelled", actor, {"people": count})
+            anonymised += count
+        return anonymised
+
+    def _anonymise(self, tx, where, params):
+        """Clear every personal field of the matching enrolments and their outbox messages; the
+        row, its status and its place in the counts stay. Returns how many were cleared."""
+        tx.run(f"UPDATE outbox SET recipient = NULL, payload = NULL WHERE enrolment_id IN (SELECT id FROM enrolments WHERE {where})", params)
+        return tx.run(
+            f"""
+            UPDATE enrolments SET name = ? || ' ' || code, phone = '', birthdate = NULL, guardian_name = NULL, person_key = NULL,
+                employer = NULL, answers = NULL, consent = NULL, submission = NULL, request_key = NULL, purged_at = ?
+            WHERE {where}
+            """,
+            [records.PURGED, stamp(), *params],
+        )
+
+    def _schema_is_current(self):
+        try:
+            with self.database.reading() as tx:
+                applied = {row["version"] for row in tx.all("SELECT version FROM schema_migrations")}
+        except Exception:  # no ledger yet: a new database, which migrating() creates
+            self.database.release()
+            return False
+        return not migrations.pending(applied)
 
     def _lock(self, tx, program, session):
         """The session's places row, locked until the transaction ends: the one lock every place decision takes."""
@@ -468,6 +599,11 @@ class Storage:
             """,
             [program, session, seed, lottery.commitment(seed), stamp()],
         )
+
+    def _drawn(self, tx, program, session):
+        """Whether the session's lottery has been drawn: newcomers then queue as anywhere else."""
+        row = tx.one("SELECT drawn_at FROM lotteries WHERE program = ? AND session = ?", [program, session])
+        return bool(row and row["drawn_at"])
 
     def _lottery(self, tx, program, session):
         return tx.one(f"SELECT {LOTTERY_COLUMNS} FROM lotteries WHERE program = ? AND session = ?{self.database.for_update}", [program, session])

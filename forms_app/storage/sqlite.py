@@ -16,19 +16,38 @@ handler polls with sleeps of up to 100 ms, which at a 09:00 rush turns a
 0.5 ms transaction into a one-second wait; the kernel wakes a lock waiter at
 once. The lock only orders writers; BEGIN IMMEDIATE still guarantees
 correctness for any process that skips it.
+
+Waits are bounded by the request's budget (`storage.remaining`), well inside
+gunicorn's worker timeout: a lock held too long by anyone (a second process in
+BEGIN IMMEDIATE, a stuck backup) ends in `Unavailable` and a clean 503, never a
+killed worker that might commit after its client was told it failed. When one
+writer gives up on such a lock it notes the time in the flock file, so the
+writers queued behind it try only briefly instead of each waiting the whole
+budget again. A full disk, a read-only file or an I/O error is `Unavailable`
+too; the transaction is rolled back whole.
 """
 import fcntl
 import os
 import sqlite3
+import struct
 import threading
+import time
 from contextlib import contextmanager
 
 import sqlite_utils
 
+from . import DEFAULT_TIMEOUT_SECONDS, Unavailable, remaining
 from .rules import Storage
 
-BUSY_TIMEOUT_SECONDS = 30
+BUSY_TIMEOUT_SECONDS = DEFAULT_TIMEOUT_SECONDS
 PRIVATE = 0o600
+# After a writer gave up on a held lock, the next ones within this long try this briefly.
+STUCK_MEMORY_SECONDS, STUCK_TRY_SECONDS = 10.0, 0.2
+# The SQLite result codes that mean "the database cannot do this now", not a bug in our SQL.
+UNAVAILABLE = {
+    5: "busy", 6: "locked", 7: "out of memory", 8: "read-only", 10: "I/O error",
+    13: "disk full", 14: "cannot open", 15: "lock protocol",
+}
 
 _reusable = threading.local()
 
@@ -44,6 +63,25 @@ def connect(path):
             kept[1].close()
         kept = _reusable.kept = (key, SqliteStorage(path))
     return kept[1]
+
+
+def unavailable(error):
+    """`Unavailable` for SQLite's errors that only time or an operator fixes, else None (a bug)."""
+    code = getattr(error, "sqlite_errorcode", None)
+    if isinstance(error, sqlite3.DatabaseError) and code is not None and code & 0xFF in UNAVAILABLE:
+        return Unavailable(f"SQLite ({UNAVAILABLE[code & 0xFF]}): {error}")
+    return None
+
+
+@contextmanager
+def _translated():
+    try:
+        yield
+    except sqlite3.Error as error:
+        translated = unavailable(error)
+        if translated is None:
+            raise
+        raise translated from error
 
 
 class SqliteStorage(Storage):
@@ -85,14 +123,22 @@ class SqliteDatabase:
 
     def __init__(self, path, timeout=BUSY_TIMEOUT_SECONDS):
         _private(path)
-        conn = sqlite3.connect(path, timeout=timeout, isolation_level=None, check_same_thread=False)
-        self.conn = conn
-        self.db = sqlite_utils.Database(conn, execute_plugins=False)
-        conn.execute("PRAGMA synchronous=FULL")
-        conn.execute("PRAGMA foreign_keys=ON")
-        conn.execute("PRAGMA secure_delete=ON")
+        self.timeout = timeout
+        with _translated():
+            conn = sqlite3.connect(path, timeout=timeout, isolation_level=None, check_same_thread=False)
+            self.conn = conn
+            self.db = sqlite_utils.Database(conn, execute_plugins=False)
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            # Cleared personal data is overwritten with zeros, not left in free pages of the file.
+            conn.execute("PRAGMA secure_delete=ON")
         self._tx = Transaction(conn)
-        self._writers = os.open(f"{path}.writer-lock", os.O_RDWR | os.O_CREAT, 0o600)
+        self._busy = None
+        try:
+            self._writers = os.open(f"{path}.writer-lock", os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as error:
+            conn.close()
+            raise Unavailable(f"SQLite writer lock: {error}") from error
 
     @property
     def closed(self):
@@ -113,24 +159,48 @@ class SqliteDatabase:
 
     @contextmanager
     def reading(self):
-        yield self._tx
+        with _translated():
+            self._wait_at_most(remaining(self.timeout))
+            yield self._tx
 
     @contextmanager
     def writing(self):
-        with self._writer_turn():
-            self.conn.execute("BEGIN IMMEDIATE")
+        with _translated(), self._writer_turn():
+            self._begin()
             try:
                 yield self._tx
+                self.conn.commit()
             except BaseException:
-                self.conn.rollback()
+                if self.conn.in_transaction:
+                    self.conn.rollback()
                 raise
-            self.conn.commit()
+
+    def _begin(self):
+        """BEGIN IMMEDIATE, waiting for a held lock no longer than the budget allows, or only
+        briefly if another writer just gave up on it."""
+        gave_up = struct.unpack("d", os.pread(self._writers, 8, 0).ljust(8, b"\0"))[0]
+        stuck = time.time() - gave_up < STUCK_MEMORY_SECONDS
+        self._wait_at_most(min(STUCK_TRY_SECONDS, remaining(self.timeout)) if stuck else remaining(self.timeout))
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            if getattr(error, "sqlite_errorcode", 5) & 0xFF in (5, 6):
+                os.pwrite(self._writers, struct.pack("d", time.time()), 0)
+            raise
+        if stuck:
+            os.pwrite(self._writers, struct.pack("d", 0.0), 0)
+
+    def _wait_at_most(self, seconds):
+        milliseconds = int(seconds * 10) * 100 or 50  # in tenths, so a request rarely resets it
+        if milliseconds != self._busy:
+            self.conn.execute(f"PRAGMA busy_timeout = {milliseconds}")
+            self._busy = milliseconds
 
     @contextmanager
     def migrating(self):
         """Switching to WAL needs an exclusive lock that SQLite refuses at once, without
         waiting, when two connections try together: so it too waits for the writer's turn."""
-        with self._writer_turn():
+        with _translated(), self._writer_turn():
             self.db.enable_wal()
         with self.writing() as tx:
             yield tx

@@ -187,3 +187,49 @@ def test_an_api_client_reads_the_same_ticket_the_record_lists(drawn_app, publish
         roster = get_db().roster("wangjing-winter", "week-1")
     tickets = [client.get(f"/api/enrolments/{e.reference}").get_json()["ticket"] for e in roster]
     assert sorted(tickets) == sorted(record["confirmed"] + record["waitlisted"])
+def reopen(classes, app, capacity):
+    """Staff extend `closes` after the draw (and perhaps add places), then reload."""
+    lottery_program(classes, closed=False, capacity=capacity)
+    assert app.test_cli_runner().invoke(args=["reload"]).exit_code == 0
+
+
+def test_a_lottery_reopened_after_its_draw_waitlists_newcomers_behind_the_drawn_order(classes, drawn_app):
+    draw(drawn_app)
+    waiting = sum(1 for status, _ in statuses(drawn_app).values() if status == "waitlisted")
+    reopen(classes, drawn_app, capacity=3)
+    late = enrol(drawn_app, "辛", phone="13912340077")
+    assert (late.status, late.position) == ("waitlisted", waiting + 1)
+    assert "lottery" not in {status for status, _ in statuses(drawn_app).values()}
+
+
+def test_a_lottery_reopened_with_free_places_confirms_newcomers_once_nobody_waits(classes, drawn_app, wangjing):
+    draw(drawn_app)
+    reopen(classes, drawn_app, capacity=30)
+    assert {status for status, _ in statuses(drawn_app).values()} == {"confirmed"}  # the free places went to the waitlist
+    late = enrol(drawn_app, "辛", phone="13912340077")
+    assert late.status == "confirmed"
+    again = draw(drawn_app)
+    assert again.exit_code == 0 and "已经摇过号，结果不变" in again.output
+
+
+def test_entries_left_waiting_for_a_draw_that_already_ran_are_settled_by_drawing_again(classes, drawn_app, database, wangjing):
+    draw(drawn_app)
+    reopen(classes, drawn_app, capacity=30)
+    stuck = [enrol(drawn_app, name, phone=f"1391234008{n}") for n, name in enumerate(["壬", "癸"])]
+    _stuck_as_before(database, [entry.id for entry in stuck])  # as the enrol path used to leave them
+    assert [statuses(drawn_app)[entry.code][0] for entry in stuck] == ["lottery", "lottery"]
+    page = wangjing.post(ROSTER + "/draw", data={"csrf_token": token(wangjing)}, follow_redirects=True).get_data(as_text=True)
+    assert "已经摇过号，结果不变" in page and "摇号后报名的 2 人按报名先后排在候补后面" in page and "补上 2 人" in page
+    assert [statuses(drawn_app)[entry.code][0] for entry in stuck] == ["confirmed", "confirmed"]
+
+
+def _stuck_as_before(database, ids):
+    import psycopg
+
+    sql = f"UPDATE enrolments SET status = 'lottery' WHERE id IN ({', '.join(str(i) for i in ids)})"
+    if str(database).startswith("postgresql://"):
+        with psycopg.connect(str(database)) as conn:
+            conn.execute(sql)
+    else:
+        with sqlite3.connect(database) as conn:
+            conn.execute(sql)

@@ -1,0 +1,43 @@
+"""Retention that runs itself in real gunicorn workers, and dated backups that are pruned."""
+import os
+import re
+import subprocess
+import sys
+import time
+
+from forms_app.db import get_db
+from tests.app.helpers import ROOT, TODAY, rows
+from tests.staff.conftest import enrol
+from tests.staff.test_purge import ended_program
+
+
+def test_gunicorn_workers_run_the_daily_retention_without_anyone_asking(classes, make_app, serve, database):
+    ended_program(classes, days_ago=200)
+    app = make_app(RETENTION_AUTOMATIC=False)
+    old = enrol(app, "甲", program="wangjing-old")
+    with app.app_context():
+        get_db().release()
+    serve()  # its start-up requests are the first each worker answers
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and rows(database, "SELECT purged_at FROM enrolments WHERE id = ?", (old.id,)) == [(None,)]:
+        time.sleep(0.2)
+    assert rows(database, "SELECT name FROM enrolments WHERE id = ?", (old.id,))[0][0].startswith("已清除")
+    assert rows(database, "SELECT value FROM meta WHERE key = 'retention_ran_on'") == [(TODAY.isoformat(),)]
+    assert rows(database, "SELECT count(*) FROM events WHERE action = 'purged' AND actor = 'system:retention'") == [(1,)]
+
+
+def test_backups_carry_their_date_and_old_ones_are_pruned(classes, database, tmp_path):
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    for name in ("forms-2020-01-01-0300.sqlite3", "forms-2020-02-01-0300.sqlite3", "notes.txt"):
+        (folder / name).write_text("old", encoding="utf-8")
+    env = {**os.environ, "FORMS_APP_DATABASE": str(database), "FORMS_APP_CLASSES_DIR": str(classes.path),
+           "FORMS_APP_SECRET_KEY": "test-only-key"}
+    done = subprocess.run([sys.executable, "-m", "flask", "--app", "forms_app", "backup", str(folder), "--prune", "30"],
+                          cwd=ROOT, env=env, capture_output=True, text=True, check=False, timeout=60)
+    assert done.returncode == 0, done.stderr
+    names = sorted(path.name for path in folder.iterdir())
+    assert "notes.txt" in names and not [n for n in names if n.startswith("forms-2020")]
+    [fresh] = [n for n in names if n.startswith("forms-")]
+    assert re.fullmatch(rf"forms-{TODAY.isoformat()}-\d{{4}}\.sqlite3", fresh)
+    assert done.stdout.count("已删除 30 天前的备份") == 2 and f"已备份到 {folder / fresh}" in done.stdout
