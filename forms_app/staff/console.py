@@ -1,6 +1,6 @@
 """The console's pages: programs and counts, a session's roster, one person, and
 the changes staff make, each through the same storage transaction parents use."""
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import SelectField
 
@@ -29,8 +29,10 @@ class MoveForm(FlaskForm):
 def dashboard():
     counts = get_db().status_counts()
     lots = {(lot.program, lot.session): lot for lot in get_db().lotteries()}
+    failures = get_db().failed_messages(limit=20) if g.staff.admin else None
     return render_template(
-        "staff/dashboard.html", programs=access.programs(), counts=counts, lots=lots, statuses=STATUSES, form=ActionForm()
+        "staff/dashboard.html", programs=access.programs(), counts=counts, lots=lots, statuses=STATUSES, form=ActionForm(),
+        failures=failures,
     )
 
 
@@ -48,7 +50,7 @@ def roster(program_id, session_id):
     tally = {status: sum(1 for e in people if e.status == status) for status in STATUSES}
     return render_template(
         "staff/roster.html", program=program, session=session, people=shown, words=words, tally=tally,
-        lot=lottery.find(program.id, session.id), form=ActionForm(),
+        lot=lottery.find(program.id, session.id), form=ActionForm(), messages=get_db().messages(program.id, session.id),
     )
 
 
@@ -60,6 +62,7 @@ def person(program_id, session_id, enrolment_id):
     return render_template(
         "staff/person.html", program=program, session=session, enrolment=enrolment,
         events=get_db().audit(program.id, session.id, enrolment.id), form=ActionForm(), move=_move_form(program, session),
+        messages=get_db().messages(program.id, session.id, enrolment.id).get(enrolment.id, []),
     )
 
 
@@ -90,7 +93,7 @@ def _acted_on(program_id, session_id, enrolment_id, make_form):
 @bp.post("/sessions/<program_id>/<session_id>/people/<int:enrolment_id>/cancel")
 def cancel(program_id, session_id, enrolment_id):
     program, session, enrolment, _form = _acted_on(program_id, session_id, enrolment_id, _action_form)
-    _cancelled, promoted = get_db().cancel(enrolment.reference, actor())
+    _cancelled, promoted = get_db().cancel(enrolment.reference, actor(), notify=True)
     flash(f"已取消 {enrolment.name} 的报名。" + (f"候补补上 {len(promoted)} 人。" if promoted else ""))
     return _back(program, session, enrolment.id)
 
