@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import Flask, jsonify, render_template, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import api, cli, db, filters, headers, health, limits, messaging, outcomes, parents, served, staff
+from . import api, cli, db, filters, headers, health, limits, messaging, outcomes, parents, served, staff, verification
 from .secret import instance_secret
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -49,6 +49,7 @@ def create_app(test_config=None):
     headers.init_app(app)
     outcomes.init_app(app)
     messaging.init_app(app)
+    verification.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(parents.bp)
     app.register_blueprint(api.bp)

@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, make_response, redirect, render_templ
 from programs.calendar import session_calendar
 from programs.phones import normalize_mobile
 
-from . import outcomes, served, validation
+from . import outcomes, served, validation, verification
 from .admission import Refused, admit, gate
 from .clock import now
 from .db import enrolment_or_404, get_db
@@ -39,9 +39,15 @@ def enrol(program_id, session_id):
         return render_template("enrol.html", program=program, session=session, form=form), (
             400 if form.errors else 200
         )
+    sent = verification.form_send(program, session, form)
+    if sent is not None:
+        return sent
     checked = _check_all(form, program, session)
     if checked is None:
         return render_template("enrol.html", program=program, session=session, form=form), 422
+    unproven = verification.form_gate(program, session, form, checked[0].phone)
+    if unproven is not None:
+        return unproven
     answered, refusals = [], []
     for applicant in checked:
         try:
