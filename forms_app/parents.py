@@ -81,8 +81,11 @@ def result(reference):
     enrolment = enrolment_or_404(reference)
     program, session = served.catalogue().find(enrolment.program, enrolment.session)
     others = [e for e in get_db().submission(enrolment.submission) if e.reference != reference]
+    promoted = enrolment.status == "confirmed" and any(
+        event.action == "promoted" for event in get_db().audit(enrolment.program, enrolment.session, enrolment.id)
+    )
     return render_template(
-        "result.html", enrolment=enrolment, program=program, session=session, others=others, form=CancelForm()
+        "result.html", enrolment=enrolment, program=program, session=session, others=others, form=CancelForm(), promoted=promoted
     )
 
 

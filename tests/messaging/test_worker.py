@@ -247,3 +247,35 @@ def test_notify_once_from_the_command_line(make_app, programs, aliyun):
 def test_notify_refuses_to_start_without_a_provider(make_app):
     result = make_app().test_cli_runner().invoke(args=["notify", "--once"])
     assert result.exit_code != 0 and "FORMS_APP_SMS_PROVIDER" in result.output
+
+
+def test_the_result_page_says_a_promoted_child_came_off_the_waitlist(make_app, programs, aliyun):
+    app = make(make_app, "aliyun", aliyun)
+    with app.app_context():
+        first = enrol(app, "甲", "13912340001")
+        second = enrol(app, "乙", "13912340002")
+        get_db().cancel(first.reference, "parent")
+    client = app.test_client()
+    assert "您已从候补转为报名成功" in client.get(f"/r/{second.reference}").get_data(as_text=True)
+    assert "您已从候补转为报名成功" not in client.get(f"/r/{first.reference}").get_data(as_text=True)
+
+
+def test_the_development_sender_writes_a_log_shown_only_in_development(make_app, programs, tmp_path):
+    log = tmp_path / "dev-messages.log"
+    app = make_app(SMS_PROVIDER="dev", DEV_MESSAGES=True, DEV_MESSAGES_FILE=str(log), PUBLIC_URL="http://127.0.0.1:8000", VERIFY_PHONE=False)
+    with app.app_context():
+        enrol(app, "甲", "13912340001")
+    assert Worker(app, now=lambda: NOON).run_once()["sent"] == 1
+    assert "13912340001" not in log.read_text(encoding="utf-8"), "phone numbers are masked even in the development log"
+    page = app.test_client().get("/dev/messages").get_data(as_text=True)
+    assert "139****0001" in page and "甲已报名成功：望京街道总工会寒假托管班（第一期）。详情 127.0.0.1:8000/s/" in page
+    production = make_app(SMS_PROVIDER="dev", DEV_MESSAGES_FILE=str(log))
+    assert production.test_client().get("/dev/messages").status_code == 404
+
+
+def test_the_templates_to_submit_are_the_ones_the_code_sends():
+    from tests.app.helpers import ROOT
+
+    guide = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
+    for key, template in texts.TEMPLATES.items():
+        assert f"| `{key}` | {texts.LABELS[key]} | {template.text.replace('{site}', 'bm.example.cn')} |" in guide
