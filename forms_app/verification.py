@@ -118,7 +118,7 @@ def problem(program, phone, code):
     code = "".join(str(code or "").split())
     if not code:
         return PROBLEMS["missing"]
-    if not re.fullmatch(r"\d{6}", code):
+    if not re.fullmatch(r"[0-9]{6}", code):
         return "验证码是 6 位数字"
     result = get_db().check_code(phone, _digest(phone, code), now(), MAX_TRIES)
     if result == "ok":

@@ -4,7 +4,7 @@ and an app with phone verification on and a provider pointed at a stand-in.
 Every test runs on SQLite and again on PostgreSQL (the `database` fixture of tests/app)."""
 import pytest
 
-from tests.app.conftest import classes, database, make_app, published  # noqa: F401  (fixtures reused as they are)
+from tests.app.conftest import classes, database, make_app, published, serve  # noqa: F401  (fixtures reused as they are)
 from tests.messaging.standins import Aliyun, Tencent
 
 TEMPLATES = {

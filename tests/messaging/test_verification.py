@@ -127,3 +127,12 @@ def test_a_program_may_turn_verification_off(sms_app, sms_client, classes):
 def test_the_deployment_default_applies_when_a_program_says_nothing(make_app):
     client = make_app(VERIFY_PHONE=False).test_client()
     assert enrol(client).status_code == 201
+
+
+def test_nothing_a_client_sends_to_verification_gets_a_5xx(sms_client):
+    bodies = [{"phone": 13912340001}, {"phone": ["139"]}, {"phone": None}, {"phone": "1" * 5000}, {"phone": {"$gt": ""}},
+              {}, "13912340001", 7, None]
+    answers = [sms_client.post("/api/verification", json=body).status_code for body in bodies]
+    answers.append(sms_client.post("/api/verification", data=b"{not json", content_type="application/json").status_code)
+    codes = [enrol(sms_client, code=code).status_code for code in (123456, ["1"], {"a": 1}, "１２３４５６", "9" * 5000)]
+    assert all(status < 500 for status in answers + codes), (answers, codes)
