@@ -279,3 +279,25 @@ def test_the_templates_to_submit_are_the_ones_the_code_sends():
     guide = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
     for key, template in texts.TEMPLATES.items():
         assert f"| `{key}` | {texts.LABELS[key]} | {template.text.replace('{site}', 'bm.example.cn')} |" in guide
+
+
+def test_two_workers_at_once_send_each_message_exactly_once(make_app, programs, aliyun):
+    import threading
+
+    app = make(make_app, "aliyun", aliyun)
+    with app.app_context():
+        for n in range(30):
+            enrol(app, f"孩子{n}", f"139123400{n:02d}")
+    workers = [Worker(app, now=lambda: NOON) for _ in range(2)]
+    results = [None, None]
+
+    def run(index):
+        results[index] = workers[index].run_once()
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results[0]["sent"] + results[1]["sent"] == 30
+    assert sorted(s["PhoneNumbers"] for s in aliyun.sent) == sorted(f"139123400{n:02d}" for n in range(30))
