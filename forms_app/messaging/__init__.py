@@ -26,6 +26,13 @@ DEFAULTS = {
     "PUBLIC_URL": None,
     "REMINDER_HOUR": 10,
     "DEV_MESSAGES": False,
+    "STAFF_ALERT_EMAIL": None,
+    "SMTP_HOST": None,
+    "SMTP_PORT": 25,
+    "SMTP_FROM": None,
+    "SMTP_USER": None,
+    "SMTP_PASSWORD": None,
+    "SMTP_STARTTLS": False,
 }
 
 links = Blueprint("links", __name__)

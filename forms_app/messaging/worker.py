@@ -27,7 +27,7 @@ from .. import served
 from ..clock import now as clock_now
 from ..db import get_db
 from ..storage.rules import _iso
-from . import texts
+from . import mail, texts
 from .senders import NOT_FOUND, UNKNOWN, SendFailed, from_config
 
 log = logging.getLogger(__name__)
@@ -100,6 +100,7 @@ class Worker:
             if found == UNKNOWN:
                 db.mark_failed(message.id, self.owner, UNCERTAIN, _iso(at))
                 log.warning("message %s to %s: outcome of an interrupted send unknown; not resent", message.id, mask(phone))
+                self.tell_staff(message, UNCERTAIN)
                 return "failed"
             if found != NOT_FOUND:
                 db.mark_sent(message.id, found, _iso(self.now()))
@@ -119,7 +120,26 @@ class Worker:
         retry_at = None if give_up else _iso(at + timedelta(seconds=backoff(message.attempts)))
         get_db().mark_failed(message.id, self.owner, reason, _iso(at), retry_at)
         log.warning("message %s to %s failed (try %s): %s", message.id, mask(message.recipient), message.attempts, reason)
+        if give_up:
+            self.tell_staff(message, reason)
         return "failed" if give_up else "retrying"
+
+    def tell_staff(self, message, reason):
+        """The optional e-mail to staff for a message given up on: class, session, kind, reason and
+        the console link; no child's name or phone number."""
+        if not mail.configured(self.app.config):
+            return
+        payload = message.payload
+        program, session = served.catalogue().find(payload.get("program"), payload.get("session"))
+        where = f"{program.title}（{session.name}）" if program and session else f"{payload.get('program')}/{payload.get('session')}"
+        kind = texts.LABELS.get(texts.template_for(message.kind, payload), message.kind)
+        link = f"{self.app.config.get('PUBLIC_URL') or ''}/staff/sessions/{payload.get('program')}/{payload.get('session')}/people/{message.enrolment_id}"
+        mail.send_to_staff(
+            self.app.config,
+            f"短信发送失败：{where}的一条“{kind}”短信",
+            f"{where}的一条“{kind}”短信没有发出，不会再自动重发。\n\n原因：{reason}\n\n"
+            f"请打开这个人的页面查看，必要时电话通知家长：\n{link}\n",
+        )
 
     def params(self, message, key):
         """The template's parameters for this message, fitted to one SMS."""

@@ -1,10 +1,14 @@
 """The outbox worker through the real SDKs and the stand-ins: every message kind sent once
 with its template and parameters, a crash between send and mark sends once, a provider
 error is retried and then shown to staff."""
+import email
+import threading
 from datetime import datetime, timedelta
+from email import policy
 
 import pytest
 import yaml
+from aiosmtpd.controller import Controller
 
 from forms_app import lottery
 from forms_app.db import get_db
@@ -13,7 +17,7 @@ from forms_app.messaging.worker import UNCERTAIN, Worker
 from forms_app.staff import accounts
 from forms_app.storage import Applicant
 from programs.model import SHANGHAI
-from tests.app.helpers import born, csrf_token, program_data, rows
+from tests.app.helpers import ROOT, born, csrf_token, free_port, program_data, rows
 from tests.messaging.conftest import TEMPLATES, provider_config
 
 NOW = datetime.now(SHANGHAI)
@@ -274,16 +278,12 @@ def test_the_development_sender_writes_a_log_shown_only_in_development(make_app,
 
 
 def test_the_templates_to_submit_are_the_ones_the_code_sends():
-    from tests.app.helpers import ROOT
-
     guide = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
     for key, template in texts.TEMPLATES.items():
         assert f"| `{key}` | {texts.LABELS[key]} | {template.text.replace('{site}', 'bm.example.cn')} |" in guide
 
 
 def test_two_workers_at_once_send_each_message_exactly_once(make_app, programs, aliyun):
-    import threading
-
     app = make(make_app, "aliyun", aliyun)
     with app.app_context():
         for n in range(30):
@@ -301,3 +301,33 @@ def test_two_workers_at_once_send_each_message_exactly_once(make_app, programs, 
         thread.join()
     assert results[0]["sent"] + results[1]["sent"] == 30
     assert sorted(s["PhoneNumbers"] for s in aliyun.sent) == sorted(f"139123400{n:02d}" for n in range(30))
+
+
+def test_staff_get_an_email_when_a_message_is_given_up(make_app, programs, aliyun):
+    class Inbox:
+        def __init__(self):
+            self.mails = []
+
+        async def handle_DATA(self, server, session, envelope):
+            self.mails.append((envelope.rcpt_tos, envelope.content.decode("utf-8", "replace")))
+            return "250 OK"
+
+    inbox, port = Inbox(), free_port()
+    smtp = Controller(inbox, hostname="127.0.0.1", port=port)
+    smtp.start()
+    try:
+        app = make(make_app, "aliyun", aliyun, SMS_MAX_ATTEMPTS=1, SMTP_HOST="127.0.0.1", SMTP_PORT=port,
+                   STAFF_ALERT_EMAIL="admin@union.example.cn", SMTP_FROM="sms@union.example.cn")
+        with app.app_context():
+            enrolled = enrol(app, "甲", "13912340001")
+        aliyun.fail_next(1, "isv.MOBILE_NUMBER_ILLEGAL", "非法手机号")
+        assert Worker(app, now=lambda: NOON).run_once()["failed"] == 1
+    finally:
+        smtp.stop()
+    [(to, content)] = inbox.mails
+    assert to == ["admin@union.example.cn"]
+    mail = email.message_from_string(content, policy=policy.default)
+    body = mail.get_content()
+    assert "短信发送失败" in mail["Subject"] and "isv.MOBILE_NUMBER_ILLEGAL 非法手机号" in body
+    assert f"/staff/sessions/wangjing-winter/week-1/people/{enrolled.id}" in body
+    assert "13912340001" not in content and "甲" not in mail["Subject"]
