@@ -287,7 +287,8 @@ def add_limiter_argument(parser):
 
 
 def limiter_label(store):
-    return "限流关闭" if store == "off" else f"限流开启（{store}）"
+    """Also says phone verification is off (limiter_env turns it off for every run)."""
+    return ("限流关闭" if store == "off" else f"限流开启（{store}）") + "，手机短信验证关闭"
 
 
 def _ms(value):

@@ -2,7 +2,9 @@
 with its template and parameters, a crash between send and mark sends once, a provider
 error is retried and then shown to staff."""
 import email
+import socket
 import threading
+import time
 from datetime import datetime, timedelta
 from email import policy
 
@@ -17,7 +19,7 @@ from forms_app.messaging.worker import UNCERTAIN, Worker
 from forms_app.staff import accounts
 from forms_app.storage import Applicant
 from programs.model import SHANGHAI
-from tests.app.helpers import ROOT, born, csrf_token, free_port, program_data, rows
+from tests.app.helpers import ROOT, api_child, born, csrf_token, free_port, program_data, rows
 from tests.messaging.conftest import TEMPLATES, provider_config
 
 NOW = datetime.now(SHANGHAI)
@@ -331,3 +333,17 @@ def test_staff_get_an_email_when_a_message_is_given_up(make_app, programs, aliyu
     assert "短信发送失败" in mail["Subject"] and "isv.MOBILE_NUMBER_ILLEGAL 非法手机号" in body
     assert f"/staff/sessions/wangjing-winter/week-1/people/{enrolled.id}" in body
     assert "13912340001" not in content and "甲" not in mail["Subject"]
+
+
+def test_enrolment_never_waits_on_sending(make_app, programs):
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen()
+    try:
+        app = make_app(SMS_PROVIDER="aliyun", SMS_ENDPOINT=f"http://127.0.0.1:{silent.getsockname()[1]}", SMS_ACCESS_KEY_ID="id",
+                       SMS_ACCESS_KEY_SECRET="secret", SMS_TEMPLATES=TEMPLATES, VERIFY_PHONE=False)
+        began = time.monotonic()
+        answer = app.test_client().post("/api/enrolments", json=api_child())
+        assert answer.status_code == 201 and time.monotonic() - began < 2, "a provider that never answers holds up nothing"
+    finally:
+        silent.close()
