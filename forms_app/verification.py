@@ -107,6 +107,7 @@ def send_code(phone):
         _sender().send(phone, "code", {"code": code}, "v" + secrets.token_hex(10))
     except (NotConfigured, SendFailed) as failed:
         log.error("verification code to %s not sent: %s", mask(phone), failed)
+        get_db().withdraw_code(phone, address)
         return 503, "短信暂时发不出去，请稍后再试，或联系主办方电话报名。"
     return 202, f"验证码已发送到 {mask(phone)}，5 分钟内有效。"
 

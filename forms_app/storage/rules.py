@@ -470,6 +470,17 @@ class Storage:
             )
         return "ok"
 
+    def withdraw_code(self, phone, address):
+        """The provider did not take the code just issued: forget it and give back its place in both
+        limits, so the parent may ask again at once rather than wait a minute for a code that never came."""
+        with self.database.writing() as tx:
+            tx.run(
+                "UPDATE phone_codes SET code_hash = NULL, sent_at = NULL, expires_at = NULL,"
+                " window_sends = CASE WHEN window_sends > 0 THEN window_sends - 1 ELSE 0 END WHERE phone = ?",
+                [phone],
+            )
+            tx.run("UPDATE code_senders SET window_sends = CASE WHEN window_sends > 0 THEN window_sends - 1 ELSE 0 END WHERE address = ?", [address])
+
     def check_code(self, phone, code_hash, at, max_tries):
         """Returns "ok" once for the right code (then it is used up), else "missing", "expired", "burnt" (too
         many wrong tries) or "wrong"; each wrong try counts, under the phone's lock."""

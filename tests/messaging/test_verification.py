@@ -114,6 +114,9 @@ def test_a_provider_error_is_a_clear_answer_not_a_crash(sms_client, aliyun):
     aliyun.fail_next(1, "isv.AMOUNT_NOT_ENOUGH", "账户余额不足")
     answer = ask(sms_client)
     assert answer.status_code == 503 and answer.get_json()["error"] == "sms_unavailable"
+    assert answer.get_json()["message"] == "短信暂时发不出去，请稍后再试，或联系主办方电话报名。"
+    assert ask(sms_client).status_code == 202, "a code the provider never took does not count against the parent"
+    assert len(aliyun.sent) == 1
 
 
 def test_a_program_may_turn_verification_off(sms_app, sms_client, classes):
