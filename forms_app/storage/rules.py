@@ -374,7 +374,7 @@ class Storage:
         return claimed
 
     def mark_sent(self, message_id, provider_id, at):
-        """The provider accepted the message: record its id; a verification code never stays in the payload."""
+        """The provider accepted the message: record its id (or, after an interrupted send, what the provider found)."""
         with self.database.writing() as tx:
             return tx.run(
                 """
