@@ -30,8 +30,13 @@ new: setup
 	$(PY) build.py new $(ID) --district $(DISTRICT)
 
 # The catalogue and the enrolment app on one port: http://127.0.0.1:8000/
+# Phone verification is on and SMS go to the development sender: read them at /dev/messages.
+# The outbox worker (flask notify) runs beside gunicorn and stops with it.
+DEV_ENV := FORMS_APP_SMS_PROVIDER=dev FORMS_APP_DEV_MESSAGES=true FORMS_APP_VERIFY_PHONE=true FORMS_APP_PUBLIC_URL=http://127.0.0.1:8000
 run: build
-	$(VENV)/bin/gunicorn --workers 1 --threads 8 --bind 127.0.0.1:8000 'forms_app.devserver:site_and_app()'
+	$(DEV_ENV) sh -c '$(VENV)/bin/flask --app forms_app notify & worker=$$!; \
+		$(VENV)/bin/gunicorn --workers 1 --threads 8 --bind 127.0.0.1:8000 "forms_app.devserver:site_and_app()" & server=$$!; \
+		trap "kill $$worker $$server 2>/dev/null" INT TERM; wait $$server; kill $$worker 2>/dev/null; wait'
 
 # PostgreSQL tests start or install a local server first (scripts/ensure-postgres); they skip loudly without one.
 test: setup

@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import Flask, jsonify, redirect, render_template, request, url_for
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import api, cli, db, erasure, filters, headers, health, limits, outcomes, parents, retention, served, staff
+from . import api, cli, db, erasure, filters, headers, health, limits, messaging, outcomes, parents, retention, served, staff, verification
 from .secret import instance_secret
 from .storage import Unavailable
 
@@ -57,6 +57,8 @@ def create_app(test_config=None):
     headers.init_app(app)
     outcomes.init_app(app)
     retention.init_app(app)
+    messaging.init_app(app)
+    verification.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(parents.bp)
     app.register_blueprint(erasure.bp)

@@ -6,7 +6,7 @@ answers with the same Chinese sentences, under stable machine-readable codes.
 from flask import Blueprint, abort, current_app, jsonify, request
 from werkzeug.exceptions import InternalServerError
 
-from . import limits, lottery, outcomes, served, validation
+from . import limits, lottery, outcomes, served, validation, verification
 from .admission import Refused, admit, gate
 from .availability import availability as live_places
 from .clock import now
@@ -80,6 +80,9 @@ def create():
         outcomes.refused(refused.code, program.id, session.id, "api")
         return _error(409, refused.code, refused.message)
     applicant, errors = validation.check(program, session, data, now().date())
+    unproven = None if errors else verification.problem(program, applicant.phone, data.get("code"))
+    if unproven:
+        errors = {"code": unproven}
     if errors:
         outcomes.invalid(errors, program.id, session.id, "api")
         return jsonify({"errors": errors}), 422

@@ -1,22 +1,32 @@
 """The outbox rows that tell a family their child's place changed.
 
 They are written in the same transaction as the change itself, so a message
-is queued exactly when the change commits; a sender reads the outbox later.
+is queued exactly when the change commits; the worker (forms_app/messaging/
+worker.py) reads the outbox and sends them. The payload keeps the status and
+place in line the change produced, so the text says what happened then.
 """
 import json
 
-PROMOTED, DRAWN = "promoted", "drawn"
+CONFIRMED, WAITLISTED, PROMOTED, DRAWN = "confirmed", "waitlisted", "promoted", "drawn"
+MOVED, CANCELLED, REMINDER = "moved", "cancelled", "reminder"
+KINDS = (CONFIRMED, WAITLISTED, PROMOTED, DRAWN, MOVED, CANCELLED, REMINDER)
 
 
-def place_changed(enrolment, kind, at):
-    """Promoted off the waitlist, or (kind DRAWN) the lottery's result; the result page says which."""
+def place_changed(enrolment, kind, at, status=None):
+    """One message about `enrolment` (as it is after the change, unless `status` says otherwise)."""
     return {
         "created_at": at,
         "enrolment_id": enrolment.id,
         "kind": kind,
         "recipient": enrolment.phone,
         "payload": json.dumps(
-            {"reference": enrolment.reference, "program": enrolment.program, "session": enrolment.session},
+            {
+                "reference": enrolment.reference,
+                "program": enrolment.program,
+                "session": enrolment.session,
+                "status": status or enrolment.status,
+                "position": enrolment.position if (status or enrolment.status) == "waitlisted" else None,
+            },
             ensure_ascii=False,
         ),
     }

@@ -50,6 +50,22 @@ SCHEMAS = {
             "employer": {"type": "string"},
             "answers": {"type": "object", "additionalProperties": {"type": ["string", "boolean"]}},
             "consent": {"const": True},
+            "code": {"type": "string", "pattern": "^[0-9]{6}$", "description": "短信验证码（POST /api/verification 获取）；本浏览器已验证过这个手机号时可不填"},
+        },
+    },
+    "VerificationRequest": {
+        "type": "object",
+        "required": ["phone"],
+        "properties": {"phone": {"type": "string", "description": "大陆手机号"}},
+    },
+    "VerificationSent": {
+        "type": "object",
+        "required": ["sent", "message", "expires_in", "resend_after"],
+        "properties": {
+            "sent": {"const": True},
+            "message": {"type": "string"},
+            "expires_in": {"type": "integer", "description": "验证码有效秒数"},
+            "resend_after": {"type": "integer", "description": "多少秒后可以再获取"},
         },
     },
     "Enrolment": {
@@ -89,7 +105,7 @@ SCHEMAS = {
             "error": {
                 "enum": [
                     "not_found", "duplicate", "not_open", "closed", "not_published", "rate_limited",
-                    "unsupported_media_type", "bad_json", "too_large", "bad_request", "server_error",
+                    "unsupported_media_type", "bad_json", "too_large", "bad_request", "server_error", "sms_unavailable",
                 ]
             },
             "message": {"type": "string"},
@@ -152,8 +168,23 @@ def _paths():
                         "409": _json("Error", "重复报名、不在报名时间内或未发布"),
                         "413": _json("Error", "请求体超过 64 KiB"),
                         "415": _json("Error", "请求体不是 JSON"),
-                        "422": _json("Invalid", "字段有误：字段名 → 中文说明（问题的字段名为 answers-<id>）"),
+                        "422": _json("Invalid", "字段有误：字段名 → 中文说明（问题的字段名为 answers-<id>；验证码有误时为 code）"),
                         "429": _json("Error", "请求过于频繁"),
+                    },
+                }
+            },
+            "/api/verification": {
+                "post": {
+                    "summary": "给手机号发短信验证码（每个手机号每分钟 1 次、每小时几次，同一网络每小时也有上限）",
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/VerificationRequest"}}},
+                    },
+                    "responses": {
+                        "202": _json("VerificationSent", "验证码已交给短信服务，5 分钟内有效"),
+                        "422": _json("Invalid", "手机号无效或请求体不是 JSON 对象"),
+                        "429": _json("Error", "获取太频繁"),
+                        "503": _json("Error", "短信服务暂时不可用"),
                     },
                 }
             },

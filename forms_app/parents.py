@@ -4,7 +4,7 @@ from flask import Blueprint, abort, current_app, flash, make_response, redirect,
 from programs.calendar import session_calendar
 from programs.phones import normalize_mobile
 
-from . import limits, lottery, outcomes, served, validation
+from . import limits, lottery, outcomes, served, validation, verification
 from .admission import Refused, admit, gate
 from .clock import now
 from .db import enrolment_or_404, get_db
@@ -37,9 +37,15 @@ def enrol(program_id, session_id):
     form = enrol_form(program)
     if not form.validate_on_submit():
         return _form_page(program, session, form, 400 if form.errors else 200)
+    sent = verification.form_send(program, session, form)
+    if sent is not None:
+        return sent
     checked = _check_all(form, program, session)
     if checked is None:
         return _form_page(program, session, form, 422)
+    unproven = verification.form_gate(program, session, form, checked[0].phone)
+    if unproven is not None:
+        return unproven
     limits.checked()
     answered, refusals = [], []
     submission = submission_id(form.submission.data, checked[0].phone)
@@ -85,8 +91,11 @@ def result(reference):
     enrolment = enrolment_or_404(reference)
     program, session = served.catalogue().find(enrolment.program, enrolment.session)
     others = [e for e in get_db().submission(enrolment.submission) if e.reference != reference]
+    promoted = enrolment.status == "confirmed" and any(
+        event.action == "promoted" for event in get_db().audit(enrolment.program, enrolment.session, enrolment.id)
+    )
     return render_template(
-        "result.html", enrolment=enrolment, program=program, session=session, others=others, form=CancelForm(),
+        "result.html", enrolment=enrolment, program=program, session=session, others=others, form=CancelForm(), promoted=promoted,
         ticket=lottery.ticket(enrolment) if program is not None and program.registration.mode == "lottery" else None,
     )
 

@@ -21,3 +21,9 @@ def new_code():
 def normalize_code(text):
     """Parents type codes in lower case, with spaces or dashes; staff say them in groups of four."""
     return "".join(ch for ch in str(text).upper() if ch.isalnum())
+
+
+def new_link_token():
+    """The token of a short result link in an SMS (/s/<token>): about 50 random bits in 10
+    characters, because a whole SMS is 70 characters and the 128-bit reference would take a third."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))

@@ -243,6 +243,7 @@ class Registration(Strictly):
     eligibility: Text | None = Field(None, description="报名条件，如“朝阳区在职职工的子女”")
     questions: Annotated[list[Question], _unique_ids("问题编号")] = Field(default_factory=list, description="报名表上的附加问题")
     siblings_together: bool = Field(False, description="摇号时同一次报名的兄弟姐妹作为一组，一起中签或一起候补")
+    verify_phone: bool | None = Field(None, description="报名前是否要用短信验证码核实手机号；不写则按系统设置（默认要核实）")
 
     @field_validator("closes")
     @classmethod

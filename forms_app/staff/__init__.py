@@ -19,4 +19,5 @@ def init_app(app):
         app.register_blueprint(blueprint)
     app.add_template_filter(labels.actor, "actor")
     app.add_template_filter(labels.event, "event")
+    app.add_template_filter(labels.sms_kind, "sms_kind")
     cli.init_app(app)

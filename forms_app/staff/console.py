@@ -1,6 +1,6 @@
 """The console's pages: programs and counts, a session's roster, one person, and
 the changes staff make, each through the same storage transaction parents use."""
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import SearchField, SelectField
 
@@ -40,8 +40,10 @@ PHONE_FULL = 11
 def dashboard():
     counts = get_db().status_counts()
     lots = {(lot.program, lot.session): lot for lot in get_db().lotteries()}
+    failures = get_db().failed_messages(limit=20) if g.staff.admin else None
     return render_template(
-        "staff/dashboard.html", programs=access.programs(), problems=access.problems(), counts=counts, lots=lots, statuses=STATUSES, form=ActionForm()
+        "staff/dashboard.html", programs=access.programs(), problems=access.problems(), counts=counts, lots=lots, statuses=STATUSES,
+        form=ActionForm(), failures=failures,
     )
 
 
@@ -71,6 +73,7 @@ def roster(program_id, session_id):
     return render_template(
         "staff/roster.html", program=program, session=session, people=shown, words=words, tally=tally,
         lot=lot, tickets=lottery.tickets(lot, shown), twins=names.likely_duplicates(people), form=ActionForm(), search=search,
+        messages=get_db().messages(program.id, session.id),
     )
 
 
@@ -82,6 +85,7 @@ def person(program_id, session_id, enrolment_id):
     return render_template(
         "staff/person.html", program=program, session=session, enrolment=enrolment,
         events=get_db().audit(program.id, session.id, enrolment.id), form=ActionForm(), move=_move_form(program, session),
+        messages=get_db().messages(program.id, session.id, enrolment.id).get(enrolment.id, []),
     )
 
 
@@ -121,7 +125,7 @@ def cancel(program_id, session_id, enrolment_id):
     )
     if asked:
         return asked
-    _cancelled, promoted = get_db().cancel(enrolment.reference, actor())
+    _cancelled, promoted = get_db().cancel(enrolment.reference, actor(), notify=True)
     flash(f"已取消 {enrolment.name} 的报名。" + (f"候补补上 {len(promoted)} 人。" if promoted else ""))
     return _back(program, session, enrolment.id)
 

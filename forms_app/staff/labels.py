@@ -1,5 +1,6 @@
 """How audit events and their actors read to staff, in one sentence each."""
 from ..capacity import STATUS_LABELS
+from ..messaging import texts
 
 ACTORS = {"parent": "家长", "api": "接口"}
 
@@ -46,3 +47,8 @@ def event(item):
     }
     sentence = sentences.get(item.action)
     return sentence() if sentence else item.action
+
+
+def sms_kind(kind, payload=None):
+    """What an SMS was about, as staff read it (a lottery result says won or not)."""
+    return texts.LABELS.get(texts.template_for(kind, payload or {}), kind)

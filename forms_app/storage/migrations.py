@@ -163,6 +163,43 @@ MIGRATIONS = [
         );
         """,
     ),
+    (
+        9,
+        "the outbox is sent: leases, attempts, provider ids and failures; phone codes; short result links",
+        """
+        ALTER TABLE outbox ADD COLUMN lease_owner TEXT;
+        ALTER TABLE outbox ADD COLUMN lease_until TEXT;
+        ALTER TABLE outbox ADD COLUMN send_key TEXT;
+        ALTER TABLE outbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE outbox ADD COLUMN next_at TEXT;
+        ALTER TABLE outbox ADD COLUMN provider_id TEXT;
+        ALTER TABLE outbox ADD COLUMN error TEXT;
+        ALTER TABLE outbox ADD COLUMN failed_at TEXT;
+        CREATE INDEX outbox_due ON outbox (sent_at, failed_at, next_at);
+        CREATE INDEX outbox_enrolment ON outbox (enrolment_id);
+        CREATE UNIQUE INDEX outbox_one_reminder ON outbox (enrolment_id, kind) WHERE kind = 'reminder';
+        CREATE TABLE phone_codes (
+            phone TEXT PRIMARY KEY,
+            code_hash TEXT,
+            sent_at TEXT,
+            expires_at TEXT,
+            tries INTEGER NOT NULL DEFAULT 0,
+            window_start TEXT,
+            window_sends INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE code_senders (
+            address TEXT PRIMARY KEY,
+            window_start TEXT NOT NULL,
+            window_sends INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE links (
+            token TEXT PRIMARY KEY,
+            reference TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX links_reference ON links (reference);
+        """,
+    ),
 ]
 
 LEDGER = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"

@@ -8,16 +8,19 @@ how to connect, how a write transaction becomes exclusive, the placeholder
 style, and backup. SQL here is written once with `?` placeholders in the
 subset both SQLite and PostgreSQL speak.
 """
+import hmac
 import json
+import secrets
 from datetime import date
 from types import SimpleNamespace
 
 from programs import lottery
+from programs.model import SHANGHAI
 
 from .. import capacity, notices
 from ..clock import stamp
-from ..references import new_code
-from . import Counts, Duplicate, Event, Lottery, StaffAccount, UnknownSession, migrations, records
+from ..references import new_code, new_link_token
+from . import Counts, Duplicate, Event, Lottery, StaffAccount, UnknownSession, migrations, outbox, records
 
 STAFF_COLUMNS = "username, organizer, admin, password_hash, disabled, generation"
 LOTTERY_COLUMNS = "program, session, seed, commitment, committed_at, drawn_at, publication"
@@ -109,16 +112,22 @@ class Storage:
             status = capacity.status_for_new(place["mode"], place["capacity"], confirmed, waiting, drawn)
             row = self._insert_enrolment(tx, applicant, submission, status, records.person_key(applicant, place["mode"]))
             self._event(tx, applicant.program, applicant.session, row["id"], "enrolled", actor, {"status": status})
-        return records.enrolment(row, waiting + 1 if status == capacity.WAITLISTED else None), False
+            enrolment = records.enrolment(row, waiting + 1 if status == capacity.WAITLISTED else None)
+            if status in (capacity.CONFIRMED, capacity.WAITLISTED):
+                self._outbox(tx, notices.place_changed(enrolment, status, stamp()))
+        return enrolment, False
 
-    def cancel(self, reference, actor):
-        """(Enrolment or None, [promoted]): cancelling a confirmed place promotes the next in line."""
+    def cancel(self, reference, actor, notify=False):
+        """(Enrolment or None, [promoted]): cancelling a confirmed place promotes the next in line.
+        With `notify` (staff cancelled it, not the family) the family is told by SMS."""
         with self.database.writing() as tx:
             found = self._locked_enrolment(tx, reference)
             if found is None or found.status == capacity.CANCELLED:
                 return found, []
             self._set_status(tx, found.id, capacity.CANCELLED)
             self._event(tx, found.program, found.session, found.id, "cancelled", actor, {"from": found.status})
+            if notify:
+                self._outbox(tx, notices.place_changed(found, notices.CANCELLED, stamp(), status=capacity.CANCELLED))
             promoted = self._promote(tx, found.program, found.session, actor)
             return self._one(tx, "id = ?", [found.id]), promoted
 
@@ -217,6 +226,8 @@ class Storage:
             )
             self._event(tx, found.program, found.session, found.id, "moved_out", actor, {"to": session, "status": found.status})
             self._event(tx, found.program, session, found.id, "moved_in", actor, {"from": found.session, "status": status})
+            moved = self._one(tx, "id = ?", [found.id])
+            self._outbox(tx, notices.place_changed(moved, notices.MOVED, stamp()))
             promoted = self._promote(tx, found.program, found.session, actor)
             return self._one(tx, "id = ?", [found.id]), promoted
 
@@ -321,7 +332,8 @@ class Storage:
             for entry, status, rank in capacity.drawn_order(record, by_ticket):
                 tx.run("UPDATE enrolments SET status = ?, queue = ?, updated_at = ? WHERE id = ?", [status, rank, stamp(), entry.id])
                 self._event(tx, program, session, entry.id, "drawn", actor, {"status": status, "rank": rank})
-                self._outbox(tx, notices.place_changed(entry, notices.DRAWN, stamp()))
+            for entry in entries:
+                self._outbox(tx, notices.place_changed(self._one(tx, "id = ?", [entry.id]), notices.DRAWN, stamp()))
             tx.run(
                 "UPDATE lotteries SET drawn_at = ?, publication = ? WHERE program = ? AND session = ?",
                 [stamp(), records.dumps(record), program, session],
@@ -432,6 +444,185 @@ class Storage:
 
     def close(self):
         self.database.close()
+
+    # --- messages and verification -------------------------------------------------------
+
+    def claim_messages(self, owner, at, lease_until, limit=20):
+        """Messages due at `at` (ISO stamp), leased to `owner` until `lease_until`, so another worker
+        takes none of them until the lease runs out. A message whose earlier lease ran out with no
+        outcome recorded comes back `uncertain`: its worker may have sent it and died before marking it."""
+        with self.database.writing() as tx:
+            due = tx.all(
+                f"""
+                SELECT id, lease_owner FROM outbox
+                WHERE sent_at IS NULL AND failed_at IS NULL AND recipient IS NOT NULL AND recipient <> ''
+                  AND (next_at IS NULL OR next_at <= ?) AND (lease_until IS NULL OR lease_until <= ?)
+                ORDER BY id LIMIT ?{self.database.for_update}
+                """,
+                [at, at, limit],
+            )
+            claimed = []
+            for row in due:
+                taken = tx.run(
+                    """
+                    UPDATE outbox SET lease_owner = ?, lease_until = ?, attempts = attempts + 1, send_key = coalesce(send_key, ?)
+                    WHERE id = ? AND sent_at IS NULL AND (lease_until IS NULL OR lease_until <= ?)
+                    """,
+                    [owner, lease_until, "m" + secrets.token_hex(10), row["id"], at],
+                )
+                if taken:
+                    found = tx.one(f"SELECT {outbox.COLUMNS}, e.name FROM outbox o LEFT JOIN enrolments e ON e.id = o.enrolment_id WHERE o.id = ?", [row["id"]])
+                    claimed.append(outbox.message(found, uncertain=row["lease_owner"] is not None))
+        return claimed
+
+    def mark_sent(self, message_id, provider_id, at):
+        """The provider accepted the message: record its id (or, after an interrupted send, what the provider found)."""
+        with self.database.writing() as tx:
+            return tx.run(
+                """
+                UPDATE outbox SET sent_at = ?, provider_id = ?, lease_owner = NULL, lease_until = NULL, error = NULL
+                WHERE id = ? AND sent_at IS NULL
+                """,
+                [at, provider_id, message_id],
+            )
+
+    def mark_failed(self, message_id, owner, reason, at, retry_at=None):
+        """The provider refused or could not be reached: try again at `retry_at`, or (None) give up and show staff."""
+        with self.database.writing() as tx:
+            return tx.run(
+                """
+                UPDATE outbox SET lease_owner = NULL, lease_until = NULL, error = ?, next_at = ?, failed_at = ?
+                WHERE id = ? AND lease_owner = ? AND sent_at IS NULL
+                """,
+                [reason[:300], retry_at, None if retry_at else at, message_id, owner],
+            )
+
+    def messages(self, program, session, enrolment_id=None):
+        """{enrolment id: [Message]} for a session's people (or one of them), oldest first."""
+        where, params = "e.program = ? AND e.session = ?", [program, session]
+        if enrolment_id is not None:
+            where, params = "o.enrolment_id = ?", [enrolment_id]
+        with self.database.reading() as tx:
+            rows = tx.all(
+                f"SELECT {outbox.COLUMNS}, e.name FROM outbox o JOIN enrolments e ON e.id = o.enrolment_id WHERE {where} ORDER BY o.id",
+                params,
+            )
+        found = {}
+        for row in rows:
+            found.setdefault(row["enrolment_id"], []).append(outbox.message(row))
+        return found
+
+    def failed_messages(self, limit=50):
+        """(count, [(program, session, Message)]): messages given up on, newest first, for the admin's console."""
+        with self.database.reading() as tx:
+            count = tx.one("SELECT count(*) AS n FROM outbox WHERE failed_at IS NOT NULL")["n"]
+            rows = tx.all(
+                f"""
+                SELECT {outbox.COLUMNS}, e.name, e.program, e.session FROM outbox o JOIN enrolments e ON e.id = o.enrolment_id
+                WHERE o.failed_at IS NOT NULL ORDER BY o.id DESC LIMIT ?
+                """,
+                [limit],
+            )
+        return count, [(row["program"], row["session"], outbox.message(row)) for row in rows]
+
+    def queue_reminders(self, program, session, at):
+        """Queue the day-before reminder for each confirmed person of the session, once per enrolment; returns how many."""
+        queued = 0
+        with self.database.writing() as tx:
+            self._lock(tx, program, session)
+            for enrolment in self._many(tx, "program = ? AND session = ? AND status = 'confirmed' AND phone <> '' ORDER BY id", [program, session]):
+                message = notices.place_changed(enrolment, notices.REMINDER, at)
+                queued += tx.run(
+                    f"INSERT INTO outbox ({', '.join(message)}) VALUES ({', '.join('?' * len(message))}) ON CONFLICT DO NOTHING",
+                    list(message.values()),
+                )
+        return queued
+
+    def issue_code(self, phone, address, code_hash, at, expires_at, limits):
+        """Store a new verification code's hash unless a limit says no; returns "ok" or the limit hit:
+        "too_soon" (one a minute per phone), "phone_hour", "address_hour". `limits` holds
+        (gap, per phone, per address, window) with gap and window as timedeltas. The phone's and
+        the address's rows are locked, so two requests at once cannot both slip under a limit."""
+        gap, per_phone, per_address, window = limits
+        when, until = _iso(at), _iso(expires_at)
+        with self.database.writing() as tx:
+            tx.run("INSERT INTO phone_codes (phone, window_start) VALUES (?, ?) ON CONFLICT (phone) DO NOTHING", [phone, when])
+            tx.run("INSERT INTO code_senders (address, window_start) VALUES (?, ?) ON CONFLICT (address) DO NOTHING", [address, when])
+            own = tx.one(f"SELECT sent_at, window_start, window_sends FROM phone_codes WHERE phone = ?{self.database.for_update}", [phone])
+            sender = tx.one(f"SELECT window_start, window_sends FROM code_senders WHERE address = ?{self.database.for_update}", [address])
+            if own["sent_at"] and own["sent_at"] > _iso(at - gap):
+                return "too_soon"
+            phone_sends = own["window_sends"] if own["window_start"] > _iso(at - window) else 0
+            address_sends = sender["window_sends"] if sender["window_start"] > _iso(at - window) else 0
+            if phone_sends >= per_phone:
+                return "phone_hour"
+            if address_sends >= per_address:
+                return "address_hour"
+            tx.run(
+                """
+                UPDATE phone_codes SET code_hash = ?, sent_at = ?, expires_at = ?, tries = 0, window_sends = ?,
+                    window_start = CASE WHEN ? = 0 THEN ? ELSE window_start END
+                WHERE phone = ?
+                """,
+                [code_hash, when, until, phone_sends + 1, phone_sends, when, phone],
+            )
+            tx.run(
+                "UPDATE code_senders SET window_sends = ?, window_start = CASE WHEN ? = 0 THEN ? ELSE window_start END WHERE address = ?",
+                [address_sends + 1, address_sends, when, address],
+            )
+        return "ok"
+
+    def withdraw_code(self, phone, address):
+        """The provider did not take the code just issued: forget it and give back its place in both
+        limits, so the parent may ask again at once rather than wait a minute for a code that never came."""
+        with self.database.writing() as tx:
+            tx.run(
+                "UPDATE phone_codes SET code_hash = NULL, sent_at = NULL, expires_at = NULL,"
+                " window_sends = CASE WHEN window_sends > 0 THEN window_sends - 1 ELSE 0 END WHERE phone = ?",
+                [phone],
+            )
+            tx.run("UPDATE code_senders SET window_sends = CASE WHEN window_sends > 0 THEN window_sends - 1 ELSE 0 END WHERE address = ?", [address])
+
+    def check_code(self, phone, code_hash, at, max_tries):
+        """Returns "ok" once for the right code (then it is used up), else "missing", "expired", "burnt" (too
+        many wrong tries) or "wrong"; each wrong try counts, under the phone's lock."""
+        with self.database.writing() as tx:
+            row = tx.one(f"SELECT code_hash, expires_at, tries FROM phone_codes WHERE phone = ?{self.database.for_update}", [phone])
+            if row is None or row["code_hash"] is None:
+                return "missing"
+            if row["expires_at"] <= _iso(at):
+                return "expired"
+            if row["tries"] >= max_tries:
+                return "burnt"
+            if hmac.compare_digest(row["code_hash"], code_hash):
+                tx.run("UPDATE phone_codes SET code_hash = NULL, expires_at = NULL WHERE phone = ?", [phone])
+                return "ok"
+            tx.run("UPDATE phone_codes SET tries = tries + 1 WHERE phone = ?", [phone])
+            return "burnt" if row["tries"] + 1 >= max_tries else "wrong"
+
+    def forget_codes(self, before):
+        """Drop verification rows (phone numbers, hashed addresses) not used since `before`; returns how many."""
+        with self.database.writing() as tx:
+            gone = tx.run("DELETE FROM phone_codes WHERE window_start < ? AND (sent_at IS NULL OR sent_at < ?)", [_iso(before)] * 2)
+            return gone + tx.run("DELETE FROM code_senders WHERE window_start < ?", [_iso(before)])
+
+    def short_link(self, reference):
+        """The short token an SMS carries for this enrolment's result page (made once, then the same)."""
+        with self.database.writing() as tx:
+            while True:
+                tx.run(
+                    "INSERT INTO links (token, reference, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                    [new_link_token(), reference, stamp()],
+                )
+                row = tx.one("SELECT token FROM links WHERE reference = ?", [reference])
+                if row:
+                    return row["token"]
+
+    def link_reference(self, token):
+        """The enrolment reference a short link stands for, or None."""
+        with self.database.reading() as tx:
+            row = tx.one("SELECT reference FROM links WHERE token = ?", [token])
+        return row["reference"] if row else None
 
     # --- the steps transactions share ------------------------------------------------------
 
@@ -584,7 +775,7 @@ class Storage:
     def _confirm(self, tx, enrolment, actor, kind):
         self._set_status(tx, enrolment.id, capacity.CONFIRMED)
         self._event(tx, enrolment.program, enrolment.session, enrolment.id, "promoted", actor, {"from": capacity.WAITLISTED})
-        self._outbox(tx, notices.place_changed(enrolment, kind, stamp()))
+        self._outbox(tx, notices.place_changed(enrolment, kind, stamp(), status=capacity.CONFIRMED))
 
     def _outbox(self, tx, message):
         tx.run(f"INSERT INTO outbox ({', '.join(message)}) VALUES ({', '.join('?' * len(message))})", list(message.values()))
@@ -632,3 +823,8 @@ def _account(row):
     return StaffAccount(
         row["username"], row["organizer"], bool(row["admin"]), row["password_hash"], bool(row["disabled"]), row["generation"]
     )
+
+
+def _iso(moment):
+    """A datetime as the text rows store (Beijing time, milliseconds), so comparisons as text hold."""
+    return moment.astimezone(SHANGHAI).isoformat(timespec="milliseconds")

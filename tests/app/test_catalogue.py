@@ -31,7 +31,7 @@ def test_lowering_capacity_drops_nobody_and_raising_it_promotes_in_order(classes
     assert "候补转为报名成功：2 人" in reload(app).output
     statuses = [client.get(f"/api/enrolments/{w['reference']}").get_json() for w in waiting]
     assert [(s["status"], s["position"]) for s in statuses] == [("confirmed", None), ("confirmed", None), ("waitlisted", 1)]
-    assert rows(database, "SELECT count(*) FROM outbox") == [(2,)]
+    assert rows(database, "SELECT count(*) FROM outbox WHERE kind = 'promoted'") == [(2,)]
     assert rows(database, "SELECT count(*) FROM events WHERE action = 'capacity_changed'") == [(2,)]
 
 

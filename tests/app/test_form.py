@@ -175,7 +175,7 @@ def test_cancel_promotes_the_first_waitlisted_and_writes_the_outbox(client, data
     assert "已取消" in follow(client, cancelled)
     assert "报名成功" in client.get(pages[2]).get_data(as_text=True)
     assert "已进入候补第 1 位" in client.get(pages[3]).get_data(as_text=True)
-    outbox = rows(database, "SELECT o.kind, o.recipient, e.name FROM outbox o JOIN enrolments e ON e.id = o.enrolment_id")
+    outbox = rows(database, "SELECT o.kind, o.recipient, e.name FROM outbox o JOIN enrolments e ON e.id = o.enrolment_id WHERE o.kind = 'promoted'")
     assert outbox == [("promoted", "13912340002", "孩子2")]
     actions = rows(database, "SELECT action, actor FROM events ORDER BY id")
     assert actions[-2:] == [("cancelled", "parent"), ("promoted", "parent")]
