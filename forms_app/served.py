@@ -103,10 +103,10 @@ def _stored_version(classes_dir, program_id, relative, source):
 def _organizer_written(path):
     """A never-valid file may still name its organizer, whose console should show its problems."""
     try:
-        data, _lines = read_yaml(Path(path).read_text(encoding="utf-8-sig"))
+        data = read_yaml(Path(path).read_text(encoding="utf-8-sig")).data
     except (OSError, UnicodeDecodeError, SourceProblem):
         return None
-    organizer = data.get("organizer")
+    organizer = data.get("organizer") if isinstance(data, dict) else None
     return organizer if isinstance(organizer, str) else None
 
 
