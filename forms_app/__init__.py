@@ -84,6 +84,7 @@ def _register_errors(app):
     messages = {
         400: "请求无效：页面可能已过期，请返回上一页刷新后重试。",
         404: "没有找到这个页面。",
+        405: "这个地址不能这样访问：请从页面上的按钮或链接进入。",
         413: "提交的内容太大了：请检查填写的内容后重试。",
         429: "操作太频繁了，请稍后再试。",
     }
@@ -91,7 +92,7 @@ def _register_errors(app):
     def handler(error):
         message = messages[error.code]
         if request.path.startswith("/api/"):
-            code = {404: "not_found", 413: "too_large", 429: "rate_limited"}.get(error.code, "bad_request")
+            code = {404: "not_found", 405: "method_not_allowed", 413: "too_large", 429: "rate_limited"}.get(error.code, "bad_request")
             return jsonify({"error": code, "message": message}), error.code
         return render_template("error.html", message=message), error.code
 
@@ -113,7 +114,7 @@ def _register_errors(app):
     def internal(error):
         """Never an English 500: a bug is logged with its traceback and answered in Chinese."""
         if request.path.startswith("/api/"):
-            return jsonify({"error": "internal", "message": INTERNAL}), 500
+            return jsonify({"error": "server_error", "message": INTERNAL}), 500
         return render_template("error.html", message=INTERNAL), 500
 
     app.register_error_handler(Unavailable, unavailable)

@@ -4,7 +4,6 @@ It enrols through the same validation and admission code as the form and
 answers with the same Chinese sentences, under stable machine-readable codes.
 """
 from flask import Blueprint, abort, current_app, jsonify, request
-from werkzeug.exceptions import InternalServerError
 
 from . import limits, lottery, outcomes, served, validation, verification
 from .admission import Refused, admit, gate
@@ -98,12 +97,6 @@ def create():
 @bp.errorhandler(404)
 def not_found(_error_):
     return _error(404, "not_found", "没有找到：班、班次或报名记录不存在")
-
-
-@bp.errorhandler(InternalServerError)
-def server_error(_error_):
-    """A client of the API reads JSON even when the server fails; the app's logs keep the why."""
-    return _error(500, "server_error", "服务器出错了，请稍后再试。")
 
 
 @bp.get("/enrolments/<reference>")

@@ -106,6 +106,7 @@ SCHEMAS = {
                 "enum": [
                     "not_found", "duplicate", "not_open", "closed", "not_published", "rate_limited",
                     "unsupported_media_type", "bad_json", "too_large", "bad_request", "server_error", "sms_unavailable",
+                    "method_not_allowed", "unavailable",
                 ]
             },
             "message": {"type": "string"},
@@ -123,6 +124,7 @@ def spec():
         if path.startswith("/api/"):
             for operation in item.values():
                 operation["responses"].setdefault("500", _json("Error", "服务器出错（server_error）"))
+                operation["responses"].setdefault("503", _json("Error", "数据库暂时无法保存，什么也没有写入，稍后重试（unavailable，带 Retry-After）"))
     return described
 
 

@@ -206,3 +206,13 @@ def test_a_server_failure_under_api_is_described_json(make_app, monkeypatch):
     schema = spec["paths"]["/api/availability"]["get"]["responses"]["500"]["content"]["application/json"]["schema"]
     jsonschema.validate(answer.get_json(), {**schema, "components": spec["components"]})
     assert "ZeroDivisionError" not in answer.get_data(as_text=True)
+
+
+def test_a_wrong_method_under_api_is_described_json_and_elsewhere_a_chinese_page(client):
+    """Issue 13: a wrong method under /api answered Flask's English HTML 405."""
+    answer = client.delete("/api/enrolments")
+    assert answer.status_code == 405 and answer.is_json and answer.get_json()["error"] == "method_not_allowed"
+    spec = client.get("/api/openapi.json").get_json()
+    jsonschema.validate(answer.get_json(), {"$ref": "#/components/schemas/Error", "components": spec["components"]})
+    page = client.put("/lookup")
+    assert page.status_code == 405 and "这个地址不能这样访问" in page.get_data(as_text=True)

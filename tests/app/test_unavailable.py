@@ -86,7 +86,7 @@ def test_a_bug_is_answered_in_chinese_not_an_english_500(app, monkeypatch):
     monkeypatch.setattr(api, "live_places", broken)
     app.config["PROPAGATE_EXCEPTIONS"] = False
     answer = app.test_client().get("/api/availability")
-    assert answer.status_code == 500 and answer.get_json()["error"] == "internal"
+    assert answer.status_code == 500 and answer.get_json()["error"] == "server_error"
     assert "系统出错了" in answer.get_json()["message"]
 
 
