@@ -91,10 +91,12 @@ def _register_errors(app):
 
     def handler(error):
         message = messages[error.code]
+        # A 405 says which methods would work (RFC 9110); the rest of werkzeug's headers are its English page's.
+        allowed = {"Allow": ", ".join(error.valid_methods)} if getattr(error, "valid_methods", None) else {}
         if request.path.startswith("/api/"):
             code = {404: "not_found", 405: "method_not_allowed", 413: "too_large", 429: "rate_limited"}.get(error.code, "bad_request")
-            return jsonify({"error": code, "message": message}), error.code
-        return render_template("error.html", message=message), error.code
+            return jsonify({"error": code, "message": message}), error.code, allowed
+        return render_template("error.html", message=message), error.code, allowed
 
     for code in messages:
         app.register_error_handler(code, handler)
