@@ -2,6 +2,7 @@
 
 What staff do from a shell (accounts, the lottery draw) is forms_app/staff/cli.py.
 """
+import functools
 from datetime import timedelta
 
 import click
@@ -9,11 +10,26 @@ import click
 from . import backups, retention, served
 from .clock import now
 from .db import get_db
-from .storage import migrations
+from .storage import Unavailable, migrations
+
+
+def unavailable_is_a_message(command):
+    """An operator's command on a database that cannot be written says so in one Chinese line
+    and exits 1, instead of a traceback."""
+
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except Unavailable as error:
+            raise click.ClickException(f"数据库暂时无法读写，没有做任何改动：{error}。请检查磁盘空间、文件权限或数据库服务后再试。") from None
+
+    return run
 
 
 def init_app(app):
     @app.cli.command("reload")
+    @unavailable_is_a_message
     def reload_command():
         """重新读取 classes/ 中的班级文件，名额变化立即生效，候补按顺序补上。"""
         loaded, problems, promoted = served.reload(app, "cli:reload")
@@ -37,6 +53,7 @@ def init_app(app):
             raise SystemExit(1)
 
     @app.cli.command("migrate")
+    @unavailable_is_a_message
     def migrate_command():
         """把数据库结构升级到最新版本（可重复运行，已是最新时什么也不改）。"""
         # Starting the app (any worker or command, this one included) applies pending steps; this
@@ -48,6 +65,7 @@ def init_app(app):
     @click.argument("path", type=click.Path(writable=True))
     @click.option("--prune", "keep_days", type=int, default=None,
                   help="删除 PATH 所在目录中早于这么多天的带日期备份（默认 FORMS_APP_BACKUP_KEEP_DAYS，0 表示不删）")
+    @unavailable_is_a_message
     def backup_command(path, keep_days):
         """在报名照常进行的同时，把数据库完整备份到 PATH；PATH 是目录时写成 forms-日期-时间.sqlite3。"""
         target = backups.target(path, now())
@@ -67,6 +85,7 @@ def init_app(app):
     @click.option("--cancelled-before", "grace", type=int, default=None,
                   help="清除取消超过这么多天的报名（默认 FORMS_APP_CANCELLED_GRACE_DAYS，30）")
     @click.option("--dry-run", is_flag=True, help="只列出会清除哪些班次的多少人，不做改动")
+    @unavailable_is_a_message
     def purge_command(days, grace, dry_run):
         """清除已结束班次和已取消报名的个人信息（姓名、手机号、出生日期等），保留人数统计。"""
         ended_before, cancelled_before = retention.cutoffs(app.config, days=days, grace=grace)

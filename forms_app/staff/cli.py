@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 
 from .. import lottery, served
 from ..admission import Refused
+from ..cli import unavailable_is_a_message
 from ..db import get_db
 from . import accounts
 
@@ -36,6 +37,7 @@ def _existing(username):
 @click.argument("username")
 @click.option("--organizer", help="主办工会，与班级文件中的 organizer 完全一致，如 望京街道总工会")
 @click.option("--admin", is_flag=True, help="区总工会管理员：能看到所有主办工会的班")
+@unavailable_is_a_message
 def add(username, organizer, admin):
     """新建账号（提示输入密码）。"""
     if get_db().staff(username):
@@ -50,6 +52,7 @@ def add(username, organizer, admin):
 
 
 @staff.command("list")
+@unavailable_is_a_message
 def list_accounts():
     """列出所有账号。"""
     for account in get_db().all_staff():
@@ -59,6 +62,7 @@ def list_accounts():
 
 @staff.command("disable")
 @click.argument("username")
+@unavailable_is_a_message
 def disable(username):
     """停用账号；已登录的会话立即失效。"""
     account = _existing(username)
@@ -68,6 +72,7 @@ def disable(username):
 
 @staff.command("passwd")
 @click.argument("username")
+@unavailable_is_a_message
 def passwd(username):
     """重设密码（也会重新启用已停用的账号）；已登录的会话立即失效。"""
     account = _existing(username)
@@ -78,6 +83,7 @@ def passwd(username):
 @draws.command("draw")
 @click.argument("program_id")
 @click.argument("session_id")
+@unavailable_is_a_message
 def draw(program_id, session_id):
     """报名截止后对一个班次公开摇号；重复运行不改变结果。"""
     program, session = served.catalogue().find(program_id, session_id)

@@ -98,3 +98,17 @@ def test_a_lock_released_within_the_budget_is_waited_for_and_the_committed_answe
     holder.join()
     assert answer.status_code == 201 and time.monotonic() - began >= 0.8
     assert rows(database, "SELECT reference, status FROM enrolments") == [(answer.get_json()["reference"], "confirmed")]
+
+
+@pytest.mark.sqlite_only
+def test_a_command_on_a_database_that_cannot_be_written_says_so_without_a_traceback(app):
+    from forms_app.db import get_db
+
+    with app.app_context():
+        get_db().database.conn.execute("PRAGMA query_only = 1")
+        try:
+            result = app.test_cli_runner().invoke(args=["reload"])
+        finally:
+            get_db().database.conn.execute("PRAGMA query_only = 0")
+    assert result.exit_code == 1 and "数据库暂时无法读写，没有做任何改动" in result.output
+    assert "Traceback" not in result.output
