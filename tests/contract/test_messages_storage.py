@@ -1,0 +1,55 @@
+"""The messages-and-verification transactions keep their promises on both databases, under
+concurrency too: one code a minute per phone however many requests arrive at once."""
+import threading
+from datetime import timedelta
+
+from forms_app.clock import now
+
+LIMITS = (timedelta(seconds=60), 5, 20, timedelta(hours=1))
+
+
+def test_requests_at_once_for_one_phone_issue_one_code(backend, storage):
+    at, answers, lock = now(), [], threading.Lock()
+
+    def ask(n):
+        own = backend.open()
+        try:
+            answer = own.issue_code("13912340001", f"address-{n}", f"hash-{n}", at, at + timedelta(minutes=5), LIMITS)
+        finally:
+            own.close()
+        with lock:
+            answers.append(answer)
+
+    threads = [threading.Thread(target=ask, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(answers) == ["ok"] + ["too_soon"] * 7
+
+
+def test_a_code_is_checked_once_and_wrong_tries_burn_it(storage):
+    at = now()
+    assert storage.issue_code("13912340001", "a", "right", at, at + timedelta(minutes=5), LIMITS) == "ok"
+    assert storage.check_code("13912340001", "wrong", at, 2) == "wrong"
+    assert storage.check_code("13912340001", "right", at, 2) == "ok"
+    assert storage.check_code("13912340001", "right", at, 2) == "missing"
+    later = at + timedelta(minutes=1, seconds=1)
+    assert storage.issue_code("13912340001", "a", "again", later, later + timedelta(minutes=5), LIMITS) == "ok"
+    assert [storage.check_code("13912340001", "wrong", later, 2) for _ in range(2)] == ["wrong", "burnt"]
+    assert storage.check_code("13912340001", "again", later, 2) == "burnt"
+    assert storage.check_code("13912340001", "again", later + timedelta(minutes=6), 2) == "expired"
+
+
+def test_old_verification_rows_are_forgotten(storage, backend):
+    at = now()
+    storage.issue_code("13912340001", "a", "h", at - timedelta(days=2), at, LIMITS)
+    storage.issue_code("13912340002", "b", "h", at, at + timedelta(minutes=5), LIMITS)
+    assert storage.forget_codes(at - timedelta(days=1)) == 2
+    assert backend.rows("SELECT phone FROM phone_codes") == [("13912340002",)]
+
+
+def test_a_short_link_is_made_once_per_reference(storage):
+    token = storage.short_link("reference-1")
+    assert len(token) == 10 and storage.short_link("reference-1") == token
+    assert storage.link_reference(token) == "reference-1" and storage.link_reference("NOPE") is None
