@@ -136,7 +136,7 @@ def explain(error, allowed_keys=()):
         choices = _literal_choices(error).split("、")
         hint = difflib.get_close_matches(str(value), choices, n=1, cutoff=CLOSE)
         guess = f"：是不是想写 {field}: {hint[0]} ？" if hint else f"（{'，'.join(f'{c} {LABELS.get(c, c)}' for c in choices)}）"
-        return loc, f"{shown} 只能是 {'、'.join(choices)}，现在是“{value}”{guess}"
+        return loc, f"{shown} 只能是 {'、'.join(choices)}，{_value(value)}{guess}"
     if kind in ("too_short",) and isinstance(value, (list, tuple)):
         return loc, f"{shown} 至少要有 {ctx.get('min_length', 1)} 项"
     if kind == "too_long" or kind == "string_too_long":
@@ -155,7 +155,7 @@ def explain(error, allowed_keys=()):
             return loc, f"{shown} 应是不小于 1 的整数，现在是 {value}"
         return loc, f"{shown} 不能小于 {ctx.get('ge', ctx.get('gt'))}，现在是 {value}"
     if kind in ("int_type", "int_from_float", "int_parsing") and field == "capacity":
-        return loc, f"{shown} 应是不小于 1 的整数，现在是“{value}”"
+        return loc, f"{shown} 应是不小于 1 的整数，{_value(value)}"
     if kind in _TYPES:
         return loc, f"{shown} {_TYPES[kind]}，{_value(value)}"
     if kind in CUSTOM:

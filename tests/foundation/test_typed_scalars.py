@@ -61,3 +61,16 @@ def test_build_prints_warnings_and_notes_like_check(classes, monkeypatch):
     assert f"{path}:38: 提示：status（状态） 写的是“草稿”，已按 draft（草稿） 读取" in out
     assert f"{path}:38: 注意：status 是 draft（草稿）：这个班不会出现在网站上；要发布请改成 status: published" in out
     assert built and out[-1].startswith("网站已生成到")
+
+
+def test_an_empty_choice_is_called_unfilled_never_none(tmp_path):
+    """Found by the typed-edit fuzz test: `type:` left empty was quoted back as “None”."""
+    from programs.loader import load_catalogue
+    from tests.foundation.natural_corpus import BASE
+
+    text = BASE.replace("type: yesno", "type:", 1)
+    assert text != BASE
+    (tmp_path / "wangjing-2027-winter.yaml").write_text(text, encoding="utf-8")
+    messages = [issue.message for issue in load_catalogue(tmp_path).problems]
+    assert any("回答方式" in m and "没有填写" in m for m in messages), messages
+    assert not any("None" in m for m in messages)

@@ -52,4 +52,4 @@ def test_maintenance_commands_run_with_a_broken_file_present(classes, database, 
     assert done.returncode == 0 and "已备份到" in done.stdout, done.stderr
     reloaded = flask("reload")
     assert reloaded.returncode == 1 and "Traceback" not in reloaded.stderr
-    assert f"{classes.path / 'never-valid.yaml'}:2: " in reloaded.stderr
+    assert f"{classes.path / 'never-valid.yaml'}:1: " in reloaded.stderr

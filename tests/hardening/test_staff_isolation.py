@@ -167,7 +167,7 @@ def test_a_parents_session_cookie_is_never_accepted_as_a_staff_one(make_app):
     with app.app_context():
         account = accounts.new_account("wj", PASSWORD, WANGJING, False)
         get_db().save_staff(account)
-    logged_in = {"staff": "wj", "staff_key": auth._fingerprint(account), "staff_since": time.time()}
+    logged_in = {"staff": "wj", "staff_key": auth._fingerprint(account), "staff_gen": account.generation, "staff_since": time.time()}
 
     def signed_as(path):
         with app.test_request_context(path):

@@ -121,7 +121,7 @@ def test_one_address_guessing_many_accounts_is_locked_out(make_app, app):
 def test_a_copied_session_cookie_stops_working_after_logout(app, wangjing):
     """Issue 13: logging out used to clear only the browser's cookie; a copy kept working."""
     copied = app.test_client()
-    copied.set_cookie("session", wangjing.get_cookie("session").value)
+    copied.set_cookie("staff_session", wangjing.get_cookie("staff_session", path="/staff/").value, path="/staff/")
     assert copied.get("/staff/").status_code == 200
     assert wangjing.post("/staff/logout", data={"csrf_token": token(wangjing)}).status_code == 303
     assert copied.get("/staff/").status_code == 303

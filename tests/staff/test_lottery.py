@@ -45,6 +45,11 @@ def statuses(app):
         return {rules.entry_ticket(seed, e.reference): (e.status, e.position) for e in get_db().roster("wangjing-winter", "week-1")}
 
 
+def ticket(app, entry):
+    with app.app_context():
+        return rules.entry_ticket(lottery.find("wangjing-winter", "week-1").seed, entry.reference)
+
+
 def draw(app):
     return app.test_cli_runner().invoke(args=["lottery", "draw", "wangjing-winter", "week-1"])
 
@@ -217,10 +222,10 @@ def test_entries_left_waiting_for_a_draw_that_already_ran_are_settled_by_drawing
     reopen(classes, drawn_app, capacity=30)
     stuck = [enrol(drawn_app, name, phone=f"1391234008{n}") for n, name in enumerate(["壬", "癸"])]
     _stuck_as_before(database, [entry.id for entry in stuck])  # as the enrol path used to leave them
-    assert [statuses(drawn_app)[entry.code][0] for entry in stuck] == ["lottery", "lottery"]
-    page = wangjing.post(ROSTER + "/draw", data={"csrf_token": token(wangjing)}, follow_redirects=True).get_data(as_text=True)
+    assert [statuses(drawn_app)[ticket(drawn_app, entry)][0] for entry in stuck] == ["lottery", "lottery"]
+    page = wangjing.post(ROSTER + "/draw", data={"csrf_token": token(wangjing), "confirmed": "yes"}, follow_redirects=True).get_data(as_text=True)
     assert "已经摇过号，结果不变" in page and "摇号后报名的 2 人按报名先后排在候补后面" in page and "补上 2 人" in page
-    assert [statuses(drawn_app)[entry.code][0] for entry in stuck] == ["confirmed", "confirmed"]
+    assert [statuses(drawn_app)[ticket(drawn_app, entry)][0] for entry in stuck] == ["confirmed", "confirmed"]
 
 
 def _stuck_as_before(database, ids):
