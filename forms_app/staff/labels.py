@@ -38,6 +38,7 @@ def event(item):
         "drawn": lambda: f"摇号结果：{_status(detail)}，顺序第 {detail.get('rank')} 位",
         "lottery_drawn": lambda: f"公开摇号（{detail.get('entries')} 人参加）",
         "capacity_changed": lambda: f"名额由 {detail.get('from')} 改为 {detail.get('to')}",
+        "program_published": lambda: f"{'新建' if detail.get('created') else '修改'}并发布班级文件 {detail.get('path')}",
         "purged": lambda: f"清除个人信息（{detail.get('people')} 人）",
     }
     sentence = sentences.get(item.action)
