@@ -6,7 +6,7 @@ what keeps other pages of its origin out in isolation.py, who may see what in
 access.py, pages in console.py, attendance.py and exports.py, program files edited and published in editor.py, shell commands
 in cli.py.
 """
-from . import attendance, auth, cli, console, editor, exports, isolation, labels, sessions
+from . import attendance, auth, cli, console, editor, exports, isolation, labels, organizers, sessions
 
 
 def init_app(app):
@@ -19,4 +19,5 @@ def init_app(app):
         app.register_blueprint(blueprint)
     app.add_template_filter(labels.actor, "actor")
     app.add_template_filter(labels.event, "event")
+    organizers.init_app(app)
     cli.init_app(app)

@@ -38,6 +38,7 @@ from programs.template import program_template
 
 from .. import served
 from ..db import get_db
+from . import organizers
 from .auth import actor
 
 bp = Blueprint("staff_editor", __name__, url_prefix="/staff/programs", template_folder="templates")
@@ -80,17 +81,17 @@ def _organizer_on_disk(path):
     """Whose file this is, even when it does not pass check today (then read from the raw YAML)."""
     program, _problems, _notices = read_program(path, _classes())
     if program is not None:
-        return program.organizer
+        return program.organizer_id
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
     except (yaml.YAMLError, UnicodeDecodeError):
         return None
     value = data.get("organizer") if isinstance(data, dict) else None
-    return value.strip() if isinstance(value, str) else None
+    return organizers.registry().resolve(value)
 
 
 def _may_edit(organizer):
-    return g.staff.admin or (organizer is not None and organizer == g.staff.organizer)
+    return g.staff.admin or (organizer is not None and organizer == organizers.of(g.staff))
 
 
 def _editable(path):
@@ -110,10 +111,11 @@ def check(path, text, creating):
     name = str(path)
     if creating and _find(path.stem) is not None:
         problems = problems + [Issue(name, 1, f"班级编号“{path.stem}”已存在，请换一个文件名。")]
-    if program is not None and not _may_edit(program.organizer):
+    if program is not None and not _may_edit(program.organizer_id):
+        mine = organizers.of(g.staff)
         problems = problems + [Issue(
             name, _line_of_key(text, "organizer"),
-            f"organizer（主办工会）必须是你所属的“{g.staff.organizer}”：不能以别的工会名义发布班级",
+            f"organizer（主办工会）必须是你所属的“{organizers.name(mine)}”{'' if organizers.name(mine) == mine else f'（{mine}）'}：不能以别的工会名义发布班级",
         )]
         program = None
     if problems:
@@ -175,7 +177,9 @@ def new():
     schema = f"../{SCHEMA_FILE}" if form.folder.data else SCHEMA_FILE
     text = program_template(program_id, schema)
     if not g.staff.admin:
-        text = text.replace(f"organizer: {PLACEHOLDER}   ", f"organizer: {g.staff.organizer}", 1)
+        mine = organizers.of(g.staff)
+        said = f"organizer: {mine}" + ("" if organizers.name(mine) == mine else f"   # {organizers.name(mine)}")
+        text = text.replace(f"organizer: {PLACEHOLDER}   ", said, 1)
     edit = EditForm(formdata=None, text=text, base=NEW, folder=form.folder.data)
     path = _classes() / form.folder.data / f"{program_id}.yaml"
     return _page(program_id, path, edit, text, None, [], [], None)
