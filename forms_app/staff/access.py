@@ -7,8 +7,8 @@ gets, so an id from another organizer reveals nothing.
 from flask import abort, g
 
 from .. import served
-from . import organizers
 from ..db import get_db
+from . import organizers
 
 
 def may_see(account, program):

@@ -7,8 +7,8 @@ from forms_app.db import get_db
 from forms_app.staff import accounts
 from programs.loader import load_catalogue, read_program
 from tests.staff.conftest import PASSWORD, SANLITUN, WANGJING, login
-from tests.staff.test_editor import open_editor, send, start_new, yaml_text
 from tests.staff.test_accounts import cli
+from tests.staff.test_editor import open_editor, send, start_new, yaml_text
 
 REGISTRY = """\
 - id: bj-wangjing
