@@ -6,7 +6,7 @@ what keeps other pages of its origin out in isolation.py, who may see what in
 access.py, pages in console.py, attendance.py and exports.py, program files edited and published in editor.py, shell commands
 in cli.py.
 """
-from . import attendance, auth, cli, console, editor, exports, isolation, labels, organizers, sessions
+from . import account_pages, attendance, auth, cli, console, editor, exports, isolation, labels, organizers, sessions
 
 
 def init_app(app):
@@ -15,7 +15,7 @@ def init_app(app):
     sessions.init_app(app)
     isolation.init_app(app)
     app.before_request(auth.guard)
-    for blueprint in (auth.bp, console.bp, attendance.bp, exports.bp, editor.bp):
+    for blueprint in (auth.bp, console.bp, attendance.bp, exports.bp, editor.bp, account_pages.bp):
         app.register_blueprint(blueprint)
     app.add_template_filter(labels.actor, "actor")
     app.add_template_filter(labels.event, "event")

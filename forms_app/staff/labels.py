@@ -39,6 +39,10 @@ def event(item):
         "lottery_drawn": lambda: f"公开摇号（{detail.get('entries')} 人参加）",
         "capacity_changed": lambda: f"名额由 {detail.get('from')} 改为 {detail.get('to')}",
         "program_published": lambda: f"{'新建' if detail.get('created') else '修改'}并发布班级文件 {detail.get('path')}",
+        "staff_account_created": lambda: f"新建账号 {detail.get('username')}" + ("（区总工会管理员）" if detail.get("admin") else ""),
+        "staff_account_disabled": lambda: f"停用账号 {detail.get('username')}",
+        "staff_password_reset": lambda: f"重设账号 {detail.get('username')} 的密码",
+        "staff_password_changed": lambda: f"{detail.get('username')} 修改了自己的密码",
         "purged": lambda: f"清除个人信息（{detail.get('people')} 人）",
     }
     sentence = sentences.get(item.action)
