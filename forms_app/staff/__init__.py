@@ -6,7 +6,7 @@ what keeps other pages of its origin out in isolation.py, who may see what in
 access.py, pages in console.py, attendance.py and exports.py, program files edited and published in editor.py, shell commands
 in cli.py.
 """
-from . import account_pages, attendance, auth, cli, console, editor, exports, isolation, labels, organizers, sessions
+from . import account_pages, attendance, auth, cli, console, editor, exports, isolation, labels, organizers, sessions, teacher_view
 
 
 def init_app(app):
@@ -20,4 +20,5 @@ def init_app(app):
     app.add_template_filter(labels.actor, "actor")
     app.add_template_filter(labels.event, "event")
     organizers.init_app(app)
+    teacher_view.init_app(app)
     cli.init_app(app)
