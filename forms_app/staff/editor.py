@@ -133,7 +133,18 @@ def _by_line(text, issues):
 
 
 def preview(program):
-    """The program page as the catalogue renders it (catalogue.pages through Markdown), drafts included."""
+    """The program page as the catalogue renders it (catalogue.pages through Markdown), drafts included.
+
+    The site's theme and stylesheet are not applied; a page the catalogue cannot render is said so
+    rather than answered with a 500."""
+    try:
+        return _rendered(program)
+    except Exception:  # noqa: BLE001 - a preview must never break the editor
+        current_app.logger.exception("preview of %s failed", program.id)
+        return Markup("<p>这个班的网页预览生成失败，但文件已通过检查；发布后请在目录网站上看一眼。</p>")
+
+
+def _rendered(program):
     import markdown
 
     from catalogue.pages import Pages, Settings
@@ -236,6 +247,7 @@ def _page(program_id, path, form, text, shown, problems, notices, action):
     return render_template(
         "staff/editor.html", program_id=program_id, relative=path.relative_to(_classes()), form=form,
         lines=_by_line(text, problems + notices), problems=problems, notices=notices, preview=shown, action=action,
+        history=[e for e in reversed(get_db().audit(program_id, "")) if e.action == "program_published"][:20],
     )
 
 
@@ -323,10 +335,11 @@ def _rebuild_site():
     out = current_app.config.get("SITE_OUT")
     if not out:
         return False
-    log = open(Path(current_app.instance_path) / "site-build.log", "ab")
-    with log:
-        subprocess.Popen(
-            [sys.executable, str(PROJECT_ROOT / "build.py"), "build", "--classes", str(_classes()), "--out", str(out)],
-            cwd=PROJECT_ROOT, stdout=log, stderr=log, stdin=subprocess.DEVNULL, start_new_session=True,
-        )
+    _background([sys.executable, str(PROJECT_ROOT / "build.py"), "build", "--classes", str(_classes()), "--out", str(out)])
     return True
+
+
+def _background(command):
+    """Started in its own session and not waited for: a slow MkDocs build never holds a request."""
+    with open(Path(current_app.instance_path) / "site-build.log", "ab") as log:
+        subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=log, stderr=log, stdin=subprocess.DEVNULL, start_new_session=True)

@@ -150,3 +150,24 @@ def test_bad_new_ids_and_folders_are_answered_in_chinese(wangjing):
 def test_the_admin_may_edit_every_organizers_file(admin):
     assert open_editor(admin, "sanlitun-winter")["text"]
     assert open_editor(admin, "wangjing-winter")["text"]
+
+
+def test_publishing_rebuilds_the_site_in_the_background_when_site_out_is_set(make_app, classes, monkeypatch, tmp_path):
+    import forms_app.staff.editor as editor
+    from forms_app.db import get_db
+    from forms_app.staff import accounts
+    from tests.staff.conftest import PASSWORD
+
+    started = []
+    monkeypatch.setattr(editor, "_background", started.append)
+    app = make_app(SITE_OUT=str(tmp_path / "site"))
+    with app.app_context():
+        get_db().save_staff(accounts.new_account("wj", PASSWORD, WANGJING, False))
+    client = app.test_client()
+    assert login(client, "wj").status_code == 303
+    fields = open_editor(client, "wangjing-winter")
+    assert send(client, "wangjing-winter", fields, "publish", text=yaml_text(capacity=5)).status_code == 303
+    [command] = started
+    assert command[1:] == [str(editor.PROJECT_ROOT / "build.py"), "build", "--classes", str(classes.path), "--out", str(tmp_path / "site")]
+    page = client.get("/staff/programs/wangjing-winter/edit").get_data(as_text=True)
+    assert "目录网站正在后台重新生成" in page and "发布记录" in page and "修改并发布班级文件 wangjing-winter.yaml" in page

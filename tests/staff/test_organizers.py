@@ -98,3 +98,19 @@ def test_staff_add_stores_the_id_for_a_name_and_refuses_an_unknown_union(app):
         assert get_db().staff("wj2").organizer == "bj-wangjing"
     refused = cli(app, "staff", "add", "x1", "--organizer", "孙河街道总工会", password="another good one")
     assert refused.exit_code == 1 and "bj-sanlitun" in refused.output
+
+
+def test_the_admin_chooses_the_organizer_from_the_list_and_the_account_is_scoped_by_its_id(app):
+    from tests.staff.conftest import token
+
+    admin = logged_in(app, "district")
+    page = admin.get("/staff/accounts").get_data(as_text=True)
+    assert '<option value="bj-wangjing">望京街道总工会（北京市朝阳区）</option>' in page
+    data = {"csrf_token": token(admin, "/staff/accounts"), "username": "sl2", "organizer": "bj-sanlitun", "password": "another good one"}
+    assert admin.post("/staff/accounts", data=data).status_code == 303
+    with app.app_context():
+        assert get_db().staff("sl2").organizer == "bj-sanlitun"
+    newcomer = app.test_client()
+    assert login(newcomer, "sl2", "another good one").status_code == 303
+    assert "三里屯街道寒假托管班" in newcomer.get("/staff/").get_data(as_text=True)
+    assert newcomer.get("/staff/programs/wangjing-winter/edit").status_code == 404
