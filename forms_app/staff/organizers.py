@@ -4,6 +4,8 @@ Accounts made before the list existed hold the union's Chinese name; they
 resolve to the same id here, so they keep seeing their classes without a
 data migration, and a union renamed in the list keeps its staff.
 """
+from flask import g
+
 from .. import served
 
 
@@ -15,7 +17,10 @@ def of(account):
     """The organizer id an account is scoped to (None for a district admin)."""
     if account is None or account.admin:
         return None
-    return registry().resolve(account.organizer) or account.organizer
+    cache = g.setdefault("organizer_ids", {})  # one lookup per request, not one per program listed
+    if account.organizer not in cache:
+        cache[account.organizer] = registry().resolve(account.organizer) or account.organizer
+    return cache[account.organizer]
 
 
 def name(organizer_id):

@@ -39,6 +39,7 @@ def test_on_a_phone_names_and_codes_stay_on_one_line_and_the_print_button_prints
         code = page.locator("table.roster code").first
         line = name.evaluate("e => parseFloat(getComputedStyle(e).lineHeight) || 24")
         assert name.bounding_box()["height"] < 1.6 * line and code.bounding_box()["height"] < 1.6 * line
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # the table scrolls, not the page
 
         page.goto(server.url + DAYS)
         page.locator(".days a").first.click()
