@@ -171,3 +171,25 @@ def test_publishing_rebuilds_the_site_in_the_background_when_site_out_is_set(mak
     assert command[1:] == [str(editor.PROJECT_ROOT / "build.py"), "build", "--classes", str(classes.path), "--out", str(tmp_path / "site")]
     page = client.get("/staff/programs/wangjing-winter/edit").get_data(as_text=True)
     assert "目录网站正在后台重新生成" in page and "发布记录" in page and "修改并发布班级文件 wangjing-winter.yaml" in page
+
+
+def test_odd_requests_get_a_chinese_answer_never_a_server_error(wangjing, classes):
+    fields = open_editor(wangjing, "wangjing-winter")
+    odd = [
+        ("wangjing-winter", {**fields, "text": "\x00\xff 乱码"}),
+        ("wangjing-winter", {**fields, "text": "title: [unclosed"}),
+        ("wangjing-winter", {**fields, "text": "- 1\n- 2"}),
+        ("wangjing-winter", {**fields, "text": ""}),
+        ("wangjing-winter", {**fields, "base": ""}),
+        ("wangjing-winter", {**fields, "action": "delete"}),
+        ("Not-A-Slug", fields),
+        ("no-such-file", fields),
+        ("no-such-file", {**fields, "base": "new", "folder": "../.."}),
+        ("wangjing-winter", {**fields, "base": "new", "folder": ""}),
+    ]
+    for program_id, data in odd:
+        for action in ("check", "preview", "publish"):
+            answer = wangjing.post(f"/staff/programs/{program_id}/edit", data={"action": action, **data})
+            assert answer.status_code < 500, (program_id, data, action)
+    assert wangjing.get("/staff/programs/no-such-file/edit").status_code == 404
+    assert "capacity: 2" in (classes.path / "wangjing-winter.yaml").read_text(encoding="utf-8")
