@@ -11,6 +11,7 @@ every other program runs normally. The problems are logged, shown in the
 staff console and reported by /healthz as `degraded`; `flask reload` lists
 them and exits non-zero.
 """
+import dataclasses
 import hashlib
 import logging
 import re
@@ -77,10 +78,7 @@ def read(classes_dir, last_good):
                 served[program_id] = fallback
         organizer = fallback.organizer if fallback else _organizer_written(path)
         problems.append(Problem(path, program_id, organizer, tuple(issues), fallback is not None))
-    catalogue = Catalogue(
-        programs=sorted(served.values(), key=lambda p: p.id), problems=loaded.problems,
-        fingerprint=loaded.fingerprint, sources=loaded.sources,
-    )
+    catalogue = dataclasses.replace(loaded, programs=sorted(served.values(), key=lambda p: p.id))
     return catalogue, problems
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from . import markup
+from . import organizers as registries
 from .advice import advise
 from .messages import CLOSE, explain, key_path
 from .model import PLACEHOLDER, SLUG, Program
@@ -43,6 +44,8 @@ class Catalogue:
     programs: list = field(default_factory=list)
     problems: list = field(default_factory=list)
     notices: list = field(default_factory=list)
+    # classes/organizers.yaml: {id: Organizer}, empty (and not present) when there is none.
+    organizers: registries.Registry = field(default_factory=registries.Registry)
     # SHA-256 of every file's name and bytes exactly as parsed: the enrolment app
     # stores it so each worker can tell when the files it serves were reloaded.
     fingerprint: str = ""
@@ -78,7 +81,9 @@ class Catalogue:
 
 
 def program_files(classes_dir):
-    return sorted(Path(classes_dir).rglob("*.y*ml"))
+    """Every program file: each YAML under classes/ except the organizers list at its top."""
+    registry = Path(classes_dir) / registries.FILE
+    return sorted(path for path in Path(classes_dir).rglob("*.y*ml") if path != registry)
 
 
 _IMAGES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".svg"}
@@ -90,7 +95,7 @@ def unread_files(classes_dir, read):
         relative = path.relative_to(classes_dir)
         if not path.is_file() or path in read or any(part.startswith(".") for part in relative.parts):
             continue
-        if relative == Path(SCHEMA_FILE) or path.suffix.lower() in _IMAGES:
+        if relative in (Path(SCHEMA_FILE), Path(registries.FILE)) or path.suffix.lower() in _IMAGES:
             continue
         stem = re.split(r"\.ya?ml", path.name, maxsplit=1, flags=re.IGNORECASE)[0]
         if re.search(r"\.ya?ml", path.name, re.IGNORECASE):
@@ -106,6 +111,11 @@ def load_catalogue(classes_dir):
         catalogue.problems.append(Issue(str(classes_dir), 1, "找不到班级目录"))
         return catalogue
     digest = hashlib.sha256()
+    registry, registry_problems = registries.load(classes_dir)
+    catalogue.organizers = registry
+    catalogue.problems += [Issue(str(classes_dir / registries.FILE), line, message) for line, message in registry_problems]
+    if registry.present:
+        digest.update((classes_dir / registries.FILE).read_bytes())
     files = program_files(classes_dir)
     for issue in unread_files(classes_dir, set(files)):
         (catalogue.notices if issue.level == "warning" else catalogue.problems).append(issue)
@@ -117,7 +127,7 @@ def load_catalogue(classes_dir):
             continue
         digest.update(f"{path.relative_to(classes_dir)}\0{len(content)}\0".encode())
         digest.update(content)
-        program, problems, notices = read_program(path, classes_dir, content)
+        program, problems, notices = read_program(path, classes_dir, content, registry)
         catalogue.problems.extend(problems)
         catalogue.notices.extend(notices)
         if program is None:
@@ -143,8 +153,10 @@ def load_program(path, classes_dir=None, content=None):
     return program, problems
 
 
-def read_program(path, classes_dir=None, content=None):
-    """Return (Program or None, [error Issue], [note and warning Issue])."""
+def read_program(path, classes_dir=None, content=None, registry=None):
+    """Return (Program or None, [error Issue], [note and warning Issue]).
+
+    `registry` is classes/organizers.yaml as registries.load reads it; read from classes_dir when not given."""
     path = Path(path)
     name = str(path)
     if path.suffix != ".yaml":
@@ -169,6 +181,13 @@ def read_program(path, classes_dir=None, content=None):
     notices += [Issue(name, line_of(lines, where), message, "note") for where, message in read.notes]
     problems += [Issue(name, line_of(lines, where), message) for where, message in read.problems]
     refused = [tuple(where) for where, _ in read.problems]
+    if registry is None:
+        registry, _ = registries.load(classes_dir)
+    organizer_id, said, level = registries.check_value(data.get("organizer"), registry)
+    if said:
+        (problems if level == "error" else notices).append(Issue(name, line_of(lines, ("organizer",)), said, level))
+    if organizer_id and registry.present:
+        data = {**data, "organizer": registry[organizer_id].name}
     problems += _placeholders(data, lines, name)
     problems += _missing_images(data.get("images"), path, classes_dir, lines, name)
     problems += [Issue(name, line_of(lines, at), message) for at, message in markup.problems(data, path.parent)]
@@ -183,6 +202,7 @@ def read_program(path, classes_dir=None, content=None):
     if problems:
         return None, sorted(set(problems)), sorted(set(notices))
     program._id, program._source = program_id, name
+    program._organizer_id = organizer_id or program.organizer
     notices += [Issue(name, line_of(lines, where), message, "warning") for where, message in advise(program)]
     return program, [], sorted(set(notices))
 

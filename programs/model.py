@@ -292,6 +292,7 @@ class Program(Strictly):
 
     _id: str = PrivateAttr("")
     _source: str = PrivateAttr("")
+    _organizer_id: str = PrivateAttr("")  # the id in classes/organizers.yaml; staff are scoped by it
 
     @field_validator("ages")
     @classmethod
@@ -319,6 +320,10 @@ class Program(Strictly):
     @property
     def source(self):
         return self._source
+
+    @property
+    def organizer_id(self):
+        return self._organizer_id or self.organizer
 
     def session(self, session_id):
         return next((s for s in self.sessions if s.id == session_id), None)

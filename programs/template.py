@@ -13,7 +13,7 @@ _TEMPLATE = """\
 # 把所有“{p}”换成实际内容，然后运行：make check（预览网页：make serve）
 
 title: {p}            # 班名，最多 60 个字，如：望京街道总工会寒假职工子女托管班
-organizer: {p}        # 主办工会全称，如：望京街道总工会（工作人员账号按它划分）
+organizer: {p}        # 主办工会编号，见 classes/organizers.yaml，如 bj-chaoyang-wangjing（工作人员账号按它划分）
 district: {p}         # 区县或城市，如：北京市朝阳区
 street: {p}           # 街道或乡镇，如：望京街道；没有可删掉这一行
 audience: children            # 面向谁：children 职工子女；workers 职工本人（夜校）

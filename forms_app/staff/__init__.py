@@ -3,10 +3,10 @@ from a phone or an office PC; a district admin sees every organizer's.
 
 Login and the guard are in auth.py, the console's own cookie in sessions.py,
 what keeps other pages of its origin out in isolation.py, who may see what in
-access.py, pages in console.py, attendance.py and exports.py, shell commands
+access.py, pages in console.py, attendance.py and exports.py, program files edited and published in editor.py, shell commands
 in cli.py.
 """
-from . import attendance, auth, cli, console, exports, isolation, labels, sessions
+from . import account_pages, attendance, auth, cli, console, editor, exports, isolation, labels, organizers, sessions, teacher_view
 
 
 def init_app(app):
@@ -15,9 +15,11 @@ def init_app(app):
     sessions.init_app(app)
     isolation.init_app(app)
     app.before_request(auth.guard)
-    for blueprint in (auth.bp, console.bp, attendance.bp, exports.bp):
+    for blueprint in (auth.bp, console.bp, attendance.bp, exports.bp, editor.bp, account_pages.bp):
         app.register_blueprint(blueprint)
     app.add_template_filter(labels.actor, "actor")
     app.add_template_filter(labels.event, "event")
     app.add_template_filter(labels.sms_kind, "sms_kind")
+    organizers.init_app(app)
+    teacher_view.init_app(app)
     cli.init_app(app)

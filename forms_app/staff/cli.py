@@ -35,7 +35,7 @@ def _existing(username):
 
 @staff.command("add")
 @click.argument("username")
-@click.option("--organizer", help="主办工会，与班级文件中的 organizer 完全一致，如 望京街道总工会")
+@click.option("--organizer", help="主办工会编号（classes/organizers.yaml），如 bj-chaoyang-wangjing；也可写全称")
 @click.option("--admin", is_flag=True, help="区总工会管理员：能看到所有主办工会的班")
 @unavailable_is_a_message
 def add(username, organizer, admin):
@@ -44,11 +44,17 @@ def add(username, organizer, admin):
         raise click.ClickException(f"账号“{username}”已存在；改密码请用 staff passwd。")
     if not admin and not organizer:
         raise click.ClickException("请用 --organizer 指定主办工会，或用 --admin 建立管理员账号。")
-    known = {program.organizer for program in served.catalogue().programs}
-    if organizer and organizer not in known:
-        click.echo(f"注意：目前没有主办工会为“{organizer}”的班级文件。", err=True)
+    registry = served.catalogue().organizers
+    if organizer and not admin:
+        found = registry.resolve(organizer)
+        if found is None:
+            known = "、".join(f"{o.id}（{o.name}）" for o in registry.values())
+            raise click.ClickException(f"classes/organizers.yaml 中没有主办工会“{organizer}”：请写其中一个编号：{known}")
+        organizer = found
+        if organizer not in {program.organizer_id for program in served.catalogue().programs}:
+            click.echo(f"注意：目前没有主办工会为“{registry.name_of(organizer)}”的班级文件。", err=True)
     get_db().save_staff(accounts.new_account(username, _password(), organizer, admin))
-    click.echo(f"已建立账号 {username}（{'管理员，能看到所有班' if admin else organizer}）。")
+    click.echo(f"已建立账号 {username}（{'管理员，能看到所有班' if admin else registry.name_of(organizer)}）。")
 
 
 @staff.command("list")
@@ -56,7 +62,7 @@ def add(username, organizer, admin):
 def list_accounts():
     """列出所有账号。"""
     for account in get_db().all_staff():
-        scope = "管理员" if account.admin else account.organizer
+        scope = "管理员" if account.admin else served.catalogue().organizers.name_of(account.organizer)
         click.echo(f"{account.username}\t{scope}\t{'已停用' if account.disabled else '正常'}")
 
 

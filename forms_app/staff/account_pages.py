@@ -1,0 +1,165 @@
+"""Accounts from the browser: the district admin creates, disables and resets
+organizer accounts at /staff/accounts; everyone changes their own password.
+
+The shell commands (cli.py) still work. Each change is an audit event in a
+scope of its own (ACCOUNTS, not a program id, so it can never collide with
+one) and listed on the accounts page. A password change or a disable ends
+that account's open sessions at once (auth.py fingerprints the hash); the
+admin cannot disable their own account, so nobody locks the district out.
+"""
+import re
+from dataclasses import replace
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, session, url_for
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, SelectField, StringField
+
+from ..db import get_db
+from . import accounts, organizers
+from .auth import actor
+from .confirm import unless_confirmed
+
+bp = Blueprint("staff_accounts", __name__, url_prefix="/staff", template_folder="templates")
+
+ACCOUNTS = ":accounts"  # the events' program column for account changes: never a valid program id
+USERNAME = re.compile(r"^[^\s/]{1,40}$")
+
+
+class NewAccountForm(FlaskForm):
+    username = StringField("用户名", render_kw={"autocapitalize": "off", "autocomplete": "off"})
+    organizer = SelectField("主办工会", validate_choice=False)
+    admin = BooleanField("区总工会管理员（能看到所有主办工会的班）")
+    password = PasswordField("初始密码（至少 10 个字符，当面或电话告诉本人）", render_kw={"autocomplete": "new-password"})
+
+
+class ResetForm(FlaskForm):
+    password = PasswordField("新密码（至少 10 个字符）", render_kw={"autocomplete": "new-password"})
+
+
+class ActionForm(FlaskForm):
+    pass
+
+
+class OwnPasswordForm(FlaskForm):
+    current = PasswordField("现在的密码", render_kw={"autocomplete": "current-password"})
+    password = PasswordField("新密码（至少 10 个字符）", render_kw={"autocomplete": "new-password"})
+    again = PasswordField("再输入一次新密码", render_kw={"autocomplete": "new-password"})
+
+
+def _admin_only():
+    if not g.staff.admin:
+        abort(404)
+
+
+def _choices():
+    listed = organizers.choices()
+    if listed:
+        return listed
+    from .. import served  # no organizers.yaml: the unions the program files name
+    return sorted({(p.organizer_id, p.organizer) for p in served.catalogue().programs})
+
+
+def _audit(action, username, **detail):
+    get_db().log(ACCOUNTS, "", None, action, actor(), {"username": username, **detail})
+
+
+def _account_or_404(username):
+    account = get_db().staff(username)
+    if account is None:
+        abort(404)
+    return account
+
+
+def _page(form, status=200):
+    return render_template(
+        "staff/accounts.html", form=form, people=get_db().all_staff(), action=ActionForm(), reset=ResetForm(),
+        events=list(reversed(get_db().audit(ACCOUNTS, "")))[:100],
+    ), status
+
+
+@bp.route("/accounts", methods=["GET", "POST"])
+def index():
+    _admin_only()
+    form = NewAccountForm()
+    form.organizer.choices = [("", "请选择")] + _choices()
+    if not form.is_submitted():
+        return _page(form)
+    if not form.validate():
+        if form.csrf_token.errors:
+            abort(400)
+    username = (form.username.data or "").strip()
+    known = {value for value, _ in form.organizer.choices if value}
+    if not USERNAME.match(username):
+        form.username.errors = ["用户名要写 1 到 40 个字符，不能有空格或“/”，如 wangjing-zhang。"]
+    elif get_db().staff(username):
+        form.username.errors = [f"账号“{username}”已存在：要重设密码请在下面的列表里操作。"]
+    if not form.admin.data and form.organizer.data not in known:
+        form.organizer.errors = ["请从列表中选择这个账号所属的主办工会。"]
+    problem = accounts.password_problem(form.password.data or "")
+    if problem:
+        form.password.errors = [problem]
+    if form.username.errors or form.organizer.errors or form.password.errors:
+        return _page(form, 400)
+    organizer = None if form.admin.data else form.organizer.data
+    get_db().save_staff(accounts.new_account(username, form.password.data, organizer, form.admin.data))
+    _audit("staff_account_created", username, organizer=organizer, admin=bool(form.admin.data))
+    flash(f"已建立账号 {username}（{'区总工会管理员' if form.admin.data else organizers.name(organizer)}）。")
+    return redirect(url_for("staff_accounts.index"), 303)
+
+
+@bp.post("/accounts/<username>/disable")
+def disable(username):
+    _admin_only()
+    account = _account_or_404(username)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if account.username == g.staff.username:
+        flash("不能停用自己正在使用的账号。")
+        return redirect(url_for("staff_accounts.index"), 303)
+    asked = unless_confirmed(f"确定停用账号 {username} 吗？", "停用后这个账号立即退出，不能再登录；重设密码会重新启用。", url_for("staff_accounts.index"))
+    if asked:
+        return asked
+    get_db().save_staff(replace(account, disabled=True))
+    _audit("staff_account_disabled", username)
+    flash(f"已停用账号 {username}。")
+    return redirect(url_for("staff_accounts.index"), 303)
+
+
+@bp.post("/accounts/<username>/reset")
+def reset(username):
+    _admin_only()
+    account = _account_or_404(username)
+    form = ResetForm()
+    if not form.validate_on_submit():
+        abort(400)
+    problem = accounts.password_problem(form.password.data or "")
+    if problem:
+        flash(f"没有重设 {username} 的密码：{problem}")
+        return redirect(url_for("staff_accounts.index"), 303)
+    get_db().save_staff(accounts.with_password(account, form.password.data))
+    _audit("staff_password_reset", username)
+    flash(f"已为 {username} 设置新密码，账号已启用；原来登录的页面都已退出。")
+    return redirect(url_for("staff_accounts.index"), 303)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+def own_password():
+    form = OwnPasswordForm()
+    if not form.is_submitted():
+        return render_template("staff/password.html", form=form)
+    if not form.validate():
+        abort(400)
+    if accounts.check(g.staff, form.current.data or "") is None:
+        form.current.errors = ["现在的密码不对。"]
+    problem = accounts.password_problem(form.password.data or "")
+    if problem:
+        form.password.errors = [problem]
+    elif form.password.data != form.again.data:
+        form.again.errors = ["两次输入的新密码不一样。"]
+    if form.current.errors or form.password.errors or form.again.errors:
+        return render_template("staff/password.html", form=form), 400
+    get_db().save_staff(accounts.with_password(g.staff, form.password.data))
+    _audit("staff_password_changed", g.staff.username)
+    session.clear()
+    flash("密码已修改。请用新密码重新登录；其他设备上登录的页面也已退出。")
+    return redirect(url_for("staff_auth.login"), 303)
