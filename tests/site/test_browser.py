@@ -125,3 +125,23 @@ def test_poster_prints_on_one_a4_page(browser, base_url, artifacts):
     pdf = page.pdf(path=artifacts / "poster.pdf", prefer_css_page_size=True)
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
     page.close()
+
+
+def test_printed_poster_qr_code_scans_to_the_program_page(browser, base_url, artifacts):
+    """What a union office prints: Chromium's A4 PDF, rasterised at 150 dpi as a phone camera would
+    see the sheet, must decode to the program's address (a cropped code does not decode at all)."""
+    pdfium = pytest.importorskip("pypdfium2")
+    zxingcpp = pytest.importorskip("zxingcpp")
+    page = browser.new_page()
+    page.goto(base_url + "classes/wendeng-wenqixing-2027-winter/poster.html")
+    pdf = page.pdf(format="A4")
+    page.close()
+    document = pdfium.PdfDocument(pdf)
+    try:
+        assert len(document) == 1
+        image = document[0].render(scale=150 / 72).to_pil().convert("L")
+    finally:
+        document.close()
+    image.save(artifacts / "poster-a4.png")
+    texts = [result.text for result in zxingcpp.read_barcodes(image)]
+    assert texts == ["https://classes.example.cn/classes/wendeng-wenqixing-2027-winter/"]

@@ -103,7 +103,7 @@ def test_ics_parses_back_to_the_class_days(site, catalogue):
 
 def qr_text(svg):
     """Rasterise segno's path-only SVG and decode it with zxing-cpp."""
-    size = int(re.search(r'width="(\d+)"', svg).group(1)) // 8
+    size = int(re.search(r'viewBox="0 0 (\d+) \d+"', svg).group(1)) // 8
     image = Image.new("L", (size * 10, size * 10), 255)
     draw = ImageDraw.Draw(image)
     x = y = 0.0
