@@ -144,7 +144,7 @@ def test_tag_union_pages_and_sitemap(site):
 def test_every_internal_link_resolves(site):
     for page in site.rglob("*.html"):
         for href in re.findall(r'href="([^"#:?]+)"', page.read_text(encoding="utf-8")):
-            if href.startswith("/enrol/") or href.startswith("//"):
+            if href.startswith(("/enrol/", "//")) or href == "/lookup":
                 continue
             target = (site / href.lstrip("/")) if href.startswith("/") else (page.parent / href)
             target = target / "index.html" if href.endswith("/") else target
@@ -175,3 +175,25 @@ def test_build_refuses_invalid_programs(tmp_path):
     assert result.returncode == 1
     assert re.search(r"broken\.yaml:\d+: ", result.stdout)
     assert not (tmp_path / "out").exists()
+
+
+def test_every_page_links_to_the_enrolment_lookup(site):
+    """A parent who closed WeChat finds the enrolment again from any page: 查找报名 on the app's /lookup."""
+    pages = [page for page in site.rglob("*.html") if page.name != "poster.html"]
+    assert len(pages) > 20
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert re.search(r'<a href="/lookup">查找报名</a>', html), f"{page.relative_to(site)} has no 查找报名 link"
+        assert "Made with" not in html
+
+
+def test_lookup_link_follows_enrol_base(catalogue, tmp_path):
+    from catalogue.site import build_site
+    config = tmp_path / "mkdocs.yml"
+    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace('enrol_base: ""', 'enrol_base: "https://baoming.example.cn/"')
+    text = text.replace("docs_dir: site_src/generated", f"docs_dir: {tmp_path / 'docs'}").replace("custom_dir: site_src/", f"custom_dir: {ROOT}/site_src/")
+    text = text.replace("jieba_dict_user: site_src/", f"jieba_dict_user: {ROOT}/site_src/")
+    text = text.replace("  - catalogue/", f"  - {ROOT}/catalogue/")
+    config.write_text(text, encoding="utf-8")
+    built = build_site(catalogue, out=tmp_path / "site", docs_dir=tmp_path / "docs", config_file=config, today=date(2026, 12, 1))
+    assert '<a href="https://baoming.example.cn/lookup">查找报名</a>' in read(built, "index.html")
