@@ -9,6 +9,12 @@ AVAILABILITY = {
         "spring-media": {"capacity": 50, "confirmed": 47, "waitlisted": 0, "remaining": 3, "state": "open"},
         "spring-driving": {"capacity": 60, "confirmed": 60, "waitlisted": 4, "remaining": 0, "state": "full"},
     },
+    "sanlitun-2027-winter": {
+        "winter": {"capacity": 25, "confirmed": 0, "waitlisted": 0, "remaining": 25, "state": "open"},
+    },
+    "wangjing-2026-summer": {
+        "summer": {"capacity": 30, "confirmed": 30, "waitlisted": 0, "remaining": 0, "state": "closed"},
+    },
     "wangjing-2027-winter": {
         "week-1": {"capacity": 30, "confirmed": 0, "waitlisted": 0, "remaining": 30, "state": "not_open"},
         "week-2": {"capacity": 30, "confirmed": 30, "waitlisted": 0, "remaining": 0, "state": "closed"},
@@ -89,7 +95,8 @@ def test_live_places_fill_in_when_the_app_answers(phone, base_url):
     answer(phone, json.dumps(AVAILABILITY))
     phone.goto(base_url + "classes/xinyu-youth-night-school-2027-spring/")
     media = phone.locator('[data-places="xinyu-youth-night-school-2027-spring/spring-media"]')
-    media.filter(has_text="剩余 3 个名额").wait_for()
+    media.filter(has_text="3 个").wait_for()
+    assert media.inner_text() == "3 个"  # under the 剩余名额 heading: 剩余名额：3 个
     assert phone.locator('[data-places="xinyu-youth-night-school-2027-spring/spring-driving"]').inner_text() == "已满，可候补"
     assert phone.locator('[data-enrol$="spring-driving"]').inner_text() == "候补报名"
     assert phone.locator('[data-places="xinyu-youth-night-school-2027-spring"]').inner_text() == "剩余 3 个名额"
@@ -99,6 +106,34 @@ def test_live_places_fill_in_when_the_app_answers(phone, base_url):
     assert phone.locator('[data-places="wangjing-2027-winter/week-2"]').inner_text() == "报名已截止"
     closed = phone.locator('[data-enrol="wangjing-2027-winter/week-2"]')
     assert closed.get_attribute("aria-disabled") == "true" and closed.get_attribute("href") is None
+
+
+def test_a_lottery_never_claims_places_left_before_its_draw(phone, base_url):
+    """Before the draw all 25 places are drawn among every entry: 剩余 25 个名额 would be false."""
+    answer(phone, json.dumps(AVAILABILITY))
+    phone.goto(base_url)
+    card = phone.locator('.cat-card [data-places="sanlitun-2027-winter"]')
+    card.filter(has_text="名额 25").wait_for()
+    assert card.inner_text() == "名额 25，截止后摇号"
+    phone.goto(base_url + "classes/sanlitun-2027-winter/")
+    cell = phone.locator('[data-places="sanlitun-2027-winter/winter"]')
+    cell.filter(has_text="名额 25").wait_for()
+    assert "剩余" not in phone.locator("table.cat-sessions").inner_text()
+    assert phone.locator("table.cat-sessions th").nth(5).inner_text() == "报名情况"
+
+    entered = json.loads(json.dumps(AVAILABILITY))
+    entered["sanlitun-2027-winter"]["winter"]["entered"] = 41
+    answer(phone, json.dumps(entered))
+    phone.goto(base_url + "classes/sanlitun-2027-winter/")
+    cell.filter(has_text="已报名").wait_for()
+    assert cell.inner_text() == "已报名 41 人 / 名额 25"
+
+
+def test_an_ended_class_says_ended_not_closed(phone, base_url):
+    answer(phone, json.dumps(AVAILABILITY))
+    phone.goto(base_url + "archive/")
+    phone.wait_for_load_state("networkidle")
+    assert phone.locator(".cat-card .cat-places").inner_text() == "已结束"
 
 
 @pytest.mark.parametrize("status, body", [(503, "{}"), (200, "not json"), (200, '{"wangjing-2027-winter": {"week-1": {"state": "open"}}}')])
