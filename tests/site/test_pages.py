@@ -197,3 +197,28 @@ def test_lookup_link_follows_enrol_base(catalogue, tmp_path):
     config.write_text(text, encoding="utf-8")
     built = build_site(catalogue, out=tmp_path / "site", docs_dir=tmp_path / "docs", config_file=config, today=date(2026, 12, 1))
     assert '<a href="https://baoming.example.cn/lookup">查找报名</a>' in read(built, "index.html")
+
+
+def test_parents_read_natural_chinese(site):
+    """Wording a native speaker would not change; no English, no instructions to run Python."""
+    home = read(site, "index.html")
+    assert "跳到正文" in home and "跳转至" not in home
+    config = json.loads(re.search(r'<script id="__config" type="application/json">(.*?)</script>', home, re.S).group(1))
+    assert config["translations"]["search.result.placeholder"] == "输入关键词搜索"
+    program = read(site, "classes/wangjing-2027-winter/index.html")
+    assert "在地图上查看" in program and "在地图中查看" not in program
+    assert ">已结束<" in read(site, "archive/index.html")
+    css = read(site, "assets/catalogue.css")
+    assert re.search(r"\.md-typeset figcaption[^{]*\{ font-style: normal; \}", css)
+
+
+def test_lottery_section_explains_in_plain_words(catalogue, today, tmp_path):
+    from catalogue.pages import Pages
+    from catalogue.site import mkdocs_config, settings_for
+
+    record = {"program": "sanlitun-2027-winter", "session": "winter", "commitment": "ab" * 32}
+    pages = Pages(settings_for(mkdocs_config(docs_dir=tmp_path), today), {"sanlitun-2027-winter": {"winter": record}})
+    page = pages.files_for(catalogue.get("sanlitun-2027-winter"))["classes/sanlitun-2027-winter/index.md"]
+    section = page[page.index("## 摇号公示"):page.index("## 上课地点")]
+    assert "python" not in section.lower() and "build.py" not in section
+    assert "下载公示数据" in section and "保证公平" in section
