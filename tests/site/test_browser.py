@@ -26,6 +26,18 @@ def answer(page, body, status=200):
     page.route("**/api/availability", lambda route: route.fulfill(status=status, content_type="application/json", body=body))
 
 
+WECHAT = ("Mozilla/5.0 (Linux; Android 13; V2148A Build/TP1A.220624.014; wv) AppleWebKit/537.36 (KHTML, like Gecko) "
+          "Version/4.0 Chrome/116.0.0.0 Mobile Safari/537.36 XWEB/1160065 MMWEBSDK/20231202 MMWEBID/2247 "
+          "MicroMessenger/8.0.47.2560(0x28002F30) WeChat/arm64 Weixin NetType/WIFI Language/zh_CN ABI/arm64")
+
+
+def open_filters(page):
+    """On a phone the filter panel starts folded; a parent taps 筛选班级 first."""
+    panel = page.locator("details.cat-filter-panel")
+    if panel.get_attribute("open") is None:
+        page.locator("details.cat-filter-panel > summary").click()
+
+
 def visible_cards(page):
     return page.locator(".cat-card:visible .cat-card__title a").all_inner_texts()
 
@@ -48,6 +60,7 @@ def test_parent_journey_on_a_phone(phone, base_url, artifacts):
     phone.goto(base_url)
     assert no_horizontal_scroll(phone)
     assert len(visible_cards(phone)) == 6
+    open_filters(phone)
     phone.locator("input[name=age]").fill("8")
     cards = visible_cards(phone)
     assert len(cards) == 5 and not any("夜校" in title for title in cards)
@@ -78,6 +91,7 @@ def test_chinese_search_finds_the_program(phone, base_url, words, program):
 
 def test_filters_by_audience_free_month_and_tag(phone, base_url):
     phone.goto(base_url)
+    open_filters(phone)
     phone.select_option("select[name=audience]", "workers")
     assert visible_cards(phone) == ["新余市总工会青年夜校（新就业形态劳动者专班）"]
     phone.select_option("select[name=audience]", "")
@@ -180,3 +194,52 @@ def test_printed_poster_qr_code_scans_to_the_program_page(browser, base_url, art
     image.save(artifacts / "poster-a4.png")
     texts = [result.text for result in zxingcpp.read_barcodes(image)]
     assert texts == ["https://classes.example.cn/classes/wendeng-wenqixing-2027-winter/"]
+
+
+@pytest.fixture(params=[360, 320], ids=["360px", "320px"])
+def wechat(browser, request):
+    """WeChat's in-app browser on a small Android phone, in Chinese."""
+    context = browser.new_context(viewport={"width": request.param, "height": 640}, device_scale_factor=2, locale="zh-CN",
+                                  user_agent=WECHAT, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def test_filters_survive_program_and_back_in_wechat(wechat, base_url):
+    wechat.goto(base_url)
+    assert no_horizontal_scroll(wechat)
+    first = wechat.locator(".cat-card").first.bounding_box()
+    assert first["y"] < 640, "the first class is not on the first screen"
+    open_filters(wechat)
+    wechat.locator("input[name=age]").fill("8")
+    wechat.select_option("select[name=tag]", "花饽饽")
+    assert visible_cards(wechat) == ["文登区总工会“文启星”职工子女托管班"]
+    assert "age=8" in wechat.url and "tag=%E8%8A%B1" in wechat.url
+    assert wechat.locator(".cat-filter-active").inner_text() == "（已选 2 项）"
+
+    wechat.locator(".cat-card:visible .cat-card__title a").first.click()
+    wechat.wait_for_url("**/classes/wendeng-wenqixing-2027-winter/")
+    wechat.go_back()
+    wechat.wait_for_url("**/?age=8&tag=*")
+    assert visible_cards(wechat) == ["文登区总工会“文启星”职工子女托管班"]
+    assert wechat.locator("input[name=age]").input_value() == "8"
+    assert no_horizontal_scroll(wechat)
+
+
+def test_a_shared_filtered_link_opens_filtered(wechat, base_url):
+    wechat.goto(base_url + "?age=8&tag=花饽饽")
+    assert visible_cards(wechat) == ["文登区总工会“文启星”职工子女托管班"]
+    assert wechat.locator(".cat-count").inner_text() == "共 1 个班"
+    wechat.goto(base_url + "?audience=workers&free=1&month=nonsense")
+    assert visible_cards(wechat) == ["新余市总工会青年夜校（新就业形态劳动者专班）"]
+
+
+def test_without_javascript_the_filters_are_hidden_and_every_class_shows(browser, base_url):
+    context = browser.new_context(viewport={"width": 360, "height": 640}, java_script_enabled=False, locale="zh-CN")
+    page = context.new_page()
+    page.goto(base_url)
+    assert not page.locator("details.cat-filter-panel").is_visible()
+    assert not page.locator("form.cat-filters").is_visible()
+    assert page.locator(".cat-card:visible").count() == 6
+    context.close()
