@@ -80,13 +80,29 @@ def test_parent_journey_on_a_phone(phone, base_url, artifacts):
 
 
 @pytest.mark.parametrize("words, program", [
-    ("书法", "wangjing-2027-winter"), ("榫卯", "sanlitun-2027-winter"),
+    ("书法", "wangjing-2027-winter"), ("榫卯", "sanlitun-2027-winter"), ("花饽饽", "wendeng-wenqixing-2027-winter"),
+    ("饽饽", "wendeng-wenqixing-2027-winter"), ("huabobo", "wendeng-wenqixing-2027-winter"), ("hbb", "wendeng-wenqixing-2027-winter"),
+    ("夜校", "xinyu-youth-night-school-2027-spring"), ("望京", "wangjing-2027-winter"), ("窗花", "wangjing-2027-winter"),
     ("外卖", "xinyu-youth-night-school-2027-spring"), ("兵马俑", "jianwai-2027-winter"),
 ])
 def test_chinese_search_finds_the_program(phone, base_url, words, program):
     phone.goto(base_url)
     hrefs = [a.get_attribute("href") for a in search(phone, words).all()]
     assert program in hrefs[0], hrefs
+
+
+def test_staff_help_is_not_in_parents_results(phone, base_url):
+    phone.goto(base_url)
+    hrefs = [a.get_attribute("href") for a in search(phone, "班级").all()]
+    assert hrefs and not any("help/" in href for href in hrefs), hrefs
+
+
+def test_result_snippet_keeps_labels_apart(phone, base_url):
+    phone.goto(base_url)
+    search(phone, "榫卯")
+    text = phone.locator(".md-search-result__item").first.inner_text().replace("\u200b", "")
+    assert "主办：" in text and re.search(r"。\s*地区：", text), text
+    assert "sunmao" not in text, "the pinyin terms must stay invisible"
 
 
 def test_filters_by_audience_free_month_and_tag(phone, base_url):
