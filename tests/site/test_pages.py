@@ -222,3 +222,14 @@ def test_lottery_section_explains_in_plain_words(catalogue, today, tmp_path):
     section = page[page.index("## 摇号公示"):page.index("## 上课地点")]
     assert "python" not in section.lower() and "build.py" not in section
     assert "下载公示数据" in section and "保证公平" in section
+
+
+def test_pages_load_only_the_scripts_they_use(site):
+    """Nothing but two tiny theme helpers blocks the first paint; the rest sits at the end of the body."""
+    html = read(site, "index.html")
+    head, body = html.split("</head>", 1)
+    assert re.findall(r'<script src="([^"]+)"', head) == ["assets/theme/scope.js"]
+    scripts = re.findall(r'<script src="([^"]+)"', body)
+    assert scripts[0] == "assets/theme/palette.js" and not (site / "assets/theme/content.js").exists()
+    assert [s.split("/")[-1].split(".")[0] for s in scripts[1:]] == ["bundle", "filters", "places"]
+    assert body.index("assets/javascripts/bundle.") > body.index('<div class="md-content"')
