@@ -59,7 +59,7 @@ class Pages:
         self.settings = settings
         self.lotteries = lotteries or {}
         self.env = _environment()
-        self.cards = _Cards(self.env)
+        self.cards = _Cards(self.env, self.ended)
 
     def shown(self, programs):
         wanted = {"published", "draft"} if self.settings.drafts else {"published"}
@@ -174,8 +174,9 @@ class _Cards:
     once per program and link depth, not once per page that shows it, and `serve` re-renders only
     the card of a program it reloaded (a new Program object)."""
 
-    def __init__(self, env):
+    def __init__(self, env, ended):
         self.card = env.get_template("cards.j2").module.card
+        self.ended = ended
         self.rendered = {}
 
     def page(self, markdown, programs, root):
@@ -186,7 +187,7 @@ class _Cards:
         key = (program.id, root)
         shown = self.rendered.get(key)
         if shown is None or shown[0] is not program:
-            shown = self.rendered[key] = (program, str(self.card(program, root)) + "\n")
+            shown = self.rendered[key] = (program, str(self.card(program, root, self.ended(program))) + "\n")
         return shown[1]
 
 

@@ -17,6 +17,8 @@ def reference_page():
     lines = [
         "---",
         "title: 班级文件字段说明",
+        "search:",  # staff help: kept out of the search parents use
+        "  exclude: true",
         "---",
         "",
         "# 班级文件字段说明",

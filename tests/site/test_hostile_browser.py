@@ -45,6 +45,8 @@ def test_listings_and_search_under_the_policy(browser, hostile_url):
     results.first.wait_for(timeout=10000)
     assert HOSTILE in results.first.get_attribute("href")
     assert "<script>" in page.locator(".md-search-result").inner_text()
+    page.keyboard.press("Escape")
+    page.locator("details.cat-filter-panel").evaluate("panel => { panel.open = true; }")
     page.locator("select[name=tag]").select_option(index=1)
     assert pwned(page) is None
     assert page.evaluate("window.__violations") == [] and errors == []

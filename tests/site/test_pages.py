@@ -103,7 +103,7 @@ def test_ics_parses_back_to_the_class_days(site, catalogue):
 
 def qr_text(svg):
     """Rasterise segno's path-only SVG and decode it with zxing-cpp."""
-    size = int(re.search(r'width="(\d+)"', svg).group(1)) // 8
+    size = int(re.search(r'viewBox="0 0 (\d+) \d+"', svg).group(1)) // 8
     image = Image.new("L", (size * 10, size * 10), 255)
     draw = ImageDraw.Draw(image)
     x = y = 0.0
@@ -144,7 +144,7 @@ def test_tag_union_pages_and_sitemap(site):
 def test_every_internal_link_resolves(site):
     for page in site.rglob("*.html"):
         for href in re.findall(r'href="([^"#:?]+)"', page.read_text(encoding="utf-8")):
-            if href.startswith("/enrol/") or href.startswith("//"):
+            if href.startswith(("/enrol/", "//")) or href == "/lookup":
                 continue
             target = (site / href.lstrip("/")) if href.startswith("/") else (page.parent / href)
             target = target / "index.html" if href.endswith("/") else target
@@ -175,3 +175,61 @@ def test_build_refuses_invalid_programs(tmp_path):
     assert result.returncode == 1
     assert re.search(r"broken\.yaml:\d+: ", result.stdout)
     assert not (tmp_path / "out").exists()
+
+
+def test_every_page_links_to_the_enrolment_lookup(site):
+    """A parent who closed WeChat finds the enrolment again from any page: 查找报名 on the app's /lookup."""
+    pages = [page for page in site.rglob("*.html") if page.name != "poster.html"]
+    assert len(pages) > 20
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert re.search(r'<a href="/lookup">查找报名</a>', html), f"{page.relative_to(site)} has no 查找报名 link"
+        assert "Made with" not in html
+
+
+def test_lookup_link_follows_enrol_base(catalogue, tmp_path):
+    from catalogue.site import build_site
+    config = tmp_path / "mkdocs.yml"
+    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace('enrol_base: ""', 'enrol_base: "https://baoming.example.cn/"')
+    text = text.replace("docs_dir: site_src/generated", f"docs_dir: {tmp_path / 'docs'}").replace("custom_dir: site_src/", f"custom_dir: {ROOT}/site_src/")
+    text = text.replace("jieba_dict_user: site_src/", f"jieba_dict_user: {ROOT}/site_src/")
+    text = text.replace("  - catalogue/", f"  - {ROOT}/catalogue/")
+    config.write_text(text, encoding="utf-8")
+    built = build_site(catalogue, out=tmp_path / "site", docs_dir=tmp_path / "docs", config_file=config, today=date(2026, 12, 1))
+    assert '<a href="https://baoming.example.cn/lookup">查找报名</a>' in read(built, "index.html")
+
+
+def test_parents_read_natural_chinese(site):
+    """Wording a native speaker would not change; no English, no instructions to run Python."""
+    home = read(site, "index.html")
+    assert "跳到正文" in home and "跳转至" not in home
+    config = json.loads(re.search(r'<script id="__config" type="application/json">(.*?)</script>', home, re.S).group(1))
+    assert config["translations"]["search.result.placeholder"] == "输入关键词搜索"
+    program = read(site, "classes/wangjing-2027-winter/index.html")
+    assert "在地图上查看" in program and "在地图中查看" not in program
+    assert ">已结束<" in read(site, "archive/index.html")
+    css = read(site, "assets/catalogue.css")
+    assert re.search(r"\.md-typeset figcaption[^{]*\{ font-style: normal; \}", css)
+
+
+def test_lottery_section_explains_in_plain_words(catalogue, today, tmp_path):
+    from catalogue.pages import Pages
+    from catalogue.site import mkdocs_config, settings_for
+
+    record = {"program": "sanlitun-2027-winter", "session": "winter", "commitment": "ab" * 32}
+    pages = Pages(settings_for(mkdocs_config(docs_dir=tmp_path), today), {"sanlitun-2027-winter": {"winter": record}})
+    page = pages.files_for(catalogue.get("sanlitun-2027-winter"))["classes/sanlitun-2027-winter/index.md"]
+    section = page[page.index("## 摇号公示"):page.index("## 上课地点")]
+    assert "python" not in section.lower() and "build.py" not in section
+    assert "下载公示数据" in section and "保证公平" in section
+
+
+def test_pages_load_only_the_scripts_they_use(site):
+    """Nothing but two tiny theme helpers blocks the first paint; the rest sits at the end of the body."""
+    html = read(site, "index.html")
+    head, body = html.split("</head>", 1)
+    assert re.findall(r'<script src="([^"]+)"', head) == ["assets/theme/scope.js"]
+    scripts = re.findall(r'<script src="([^"]+)"', body)
+    assert scripts[0] == "assets/theme/palette.js" and not (site / "assets/theme/content.js").exists()
+    assert [s.split("/")[-1].split(".")[0] for s in scripts[1:]] == ["bundle", "filters", "places"]
+    assert body.index("assets/javascripts/bundle.") > body.index('<div class="md-content"')

@@ -1,6 +1,10 @@
 // Live places. The static page shows capacity only; when the enrolment app
 // answers GET <enrol-base>/api/availability in time, fill in what is left and
 // set each 报名 button. Any failure leaves the static page as it was.
+// A lottery (data-mode="lottery") has no "places left" before its draw: every
+// entry is drawn, so it shows how many entered against the places instead
+// (when the app reports `entered`), never 剩余 N 个名额. A cell marked
+// data-short sits under a 剩余名额 heading and shows the bare number.
 (function () {
   var cells = document.querySelectorAll("[data-places]");
   if (!cells.length || !window.fetch || !window.JSON) return;
@@ -12,18 +16,30 @@
   var LABELS = { open: "报名", full: "候补报名", not_open: "报名未开始", closed: "报名已截止" };
 
   function valid(s) {
-    return s && typeof s.remaining === "number" && s.remaining >= 0 && LABELS.hasOwnProperty(s.state);
+    return s && typeof s.remaining === "number" && s.remaining >= 0 && typeof s.capacity === "number" && LABELS.hasOwnProperty(s.state);
   }
 
-  function describe(s) {
-    if (s.state === "open" && s.remaining > 0) return "剩余 " + s.remaining + " 个名额";
+  function sum(sessions, field) {
+    return sessions.reduce(function (n, s) { return n + s[field]; }, 0);
+  }
+
+  function describe(s, lottery, short) {
+    if (lottery && s.state === "open") {
+      var places = "名额 " + s.capacity;
+      return typeof s.entered === "number" ? "已报名 " + s.entered + " 人 / " + places : places + "，截止后摇号";
+    }
+    if (s.state === "open" && s.remaining > 0) return short ? s.remaining + " 个" : "剩余 " + s.remaining + " 个名额";
     if (s.state === "open" || s.state === "full") return "已满，可候补";
     return s.state === "not_open" ? "报名未开始" : "报名已截止";
   }
 
   function summarise(sessions) {
     var open = sessions.filter(function (s) { return s.state === "open" && s.remaining > 0; });
-    if (open.length) return { state: "open", remaining: open.reduce(function (n, s) { return n + s.remaining; }, 0) };
+    if (open.length) {
+      var total = { state: "open", remaining: sum(open, "remaining"), capacity: sum(open, "capacity") };
+      if (open.every(function (s) { return typeof s.entered === "number"; })) total.entered = sum(open, "entered");
+      return total;
+    }
     var order = ["full", "not_open", "closed"];
     for (var i = 0; i < order.length; i++) {
       if (sessions.some(function (s) { return s.state === order[i] || (order[i] === "full" && s.state === "open"); })) return { state: order[i], remaining: 0 };
@@ -43,7 +59,7 @@
     [].forEach.call(cells, function (cell) {
       var s = lookup(data, cell.getAttribute("data-places"));
       if (!s) return;
-      cell.textContent = describe(s);
+      cell.textContent = describe(s, cell.getAttribute("data-mode") === "lottery", cell.hasAttribute("data-short"));
       cell.setAttribute("data-state", s.state === "open" && s.remaining === 0 ? "full" : s.state);
     });
     [].forEach.call(document.querySelectorAll("[data-enrol]"), function (button) {
