@@ -41,6 +41,7 @@ run: build
 # PostgreSQL tests start or install a local server first (scripts/ensure-postgres); they skip loudly without one.
 test: setup
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	-@scripts/ensure-postgres
 	$(PY) -m pytest
 

@@ -11,6 +11,7 @@ Staff use it through make (make check, make serve, make new), which sets up
     python build.py build [--out DIR] [--published DIR]   # 检查通过后生成网站（默认 site/，摇号公示取自 published/）
     python build.py serve [--drafts]      # 本地预览，改了班级文件自动刷新（make serve）
 """
+
 import argparse
 import difflib
 import json

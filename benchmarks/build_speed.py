@@ -14,6 +14,7 @@ shuffled) to a temporary classes/ folder and times:
 It also prints the gzip weight of the home page plus its search index at 300
 programs, because Material fetches the index on page load.
 """
+
 import argparse
 import copy
 import gzip
@@ -37,11 +38,32 @@ from catalogue import hooks  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-TAGS = ["书法", "美术", "科技", "英语", "非遗", "花饽饽", "榫卯", "剪纸", "体能", "诗词", "历史", "编程", "围棋", "舞蹈", "合唱", "夜校", "外卖", "安全"]
+TAGS = [
+    "书法",
+    "美术",
+    "科技",
+    "英语",
+    "非遗",
+    "花饽饽",
+    "榫卯",
+    "剪纸",
+    "体能",
+    "诗词",
+    "历史",
+    "编程",
+    "围棋",
+    "舞蹈",
+    "合唱",
+    "夜校",
+    "外卖",
+    "安全",
+]
 STREETS = ["望京街道", "三里屯街道", "建外街道", "孙河街道", "酒仙桥街道", "麦子店街道", "将台地区", None]
 DISTRICTS = ["北京市朝阳区", "北京市海淀区", "山东省威海市文登区", "江西省新余市", "上海市浦东新区", "广东省深圳市南山区"]
-LAYOUT = Template("<!doctype html><html lang=zh><head><meta charset=utf-8><title>{{ title }}</title>"
-                  "<link rel=stylesheet href=/style.css></head><body><nav>{{ nav }}</nav><main>{{ body }}</main></body></html>")
+LAYOUT = Template(
+    "<!doctype html><html lang=zh><head><meta charset=utf-8><title>{{ title }}</title>"
+    "<link rel=stylesheet href=/style.css></head><body><nav>{{ nav }}</nav><main>{{ body }}</main></body></html>"
+)
 
 
 def shipped_programs():
@@ -125,8 +147,12 @@ def serve_latency(classes):
     """Seconds from saving one YAML to the preview serving the new title."""
     port = free_port()
     base = f"http://127.0.0.1:{port}/"
-    server = subprocess.Popen([PYTHON, "build.py", "serve", "--classes", str(classes), "--dev-addr", f"127.0.0.1:{port}"],
-                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [PYTHON, "build.py", "serve", "--classes", str(classes), "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.time() + 300
         while "cat-card" not in fetch(base) and time.time() < deadline:
@@ -160,7 +186,9 @@ def main(argv=None):
     parser.add_argument("--serve-at", type=int, default=1000, help="measure the preview at this size (0: skip)")
     args = parser.parse_args(argv)
     sizes = sorted({int(n) for n in args.sizes.split(",")} | ({300} if 300 not in args.sizes.split(",") else set()))
-    print(f"{'programs':>8} {'pages':>6} {'build s':>8} {'pages/s':>8} {'floor s':>8} {'ratio':>6} {'floor* s':>8} {'ratio*':>6} {'serve s':>8}")
+    print(
+        f"{'programs':>8} {'pages':>6} {'build s':>8} {'pages/s':>8} {'floor s':>8} {'ratio':>6} {'floor* s':>8} {'ratio*':>6} {'serve s':>8}"
+    )
     builds = {}
     for n in sizes:
         work = Path(tempfile.mkdtemp(prefix=f"bench-{n}-"))
@@ -172,9 +200,12 @@ def main(argv=None):
             split_seconds, _ = floor(work / "docs", work / "floor-split", split=True)
             serve = serve_latency(work / "classes") if n == args.serve_at else None
             builds[n] = seconds
-            print(f"{n:>8} {pages:>6} {seconds:>8.2f} {pages / seconds:>8.0f} {floor_seconds:>8.2f} "
-                  f"{seconds / floor_seconds:>6.2f} {split_seconds:>8.2f} {seconds / split_seconds:>6.2f} "
-                  f"{'' if serve is None else f'{serve:.2f}':>8}", flush=True)
+            print(
+                f"{n:>8} {pages:>6} {seconds:>8.2f} {pages / seconds:>8.0f} {floor_seconds:>8.2f} "
+                f"{seconds / floor_seconds:>6.2f} {split_seconds:>8.2f} {seconds / split_seconds:>6.2f} "
+                f"{'' if serve is None else f'{serve:.2f}':>8}",
+                flush=True,
+            )
             if n == 300:
                 home, index = home_weight(work / "site")
                 print(f"{'':>8} home page {home:.0f} KB gzip + search index {index:.0f} KB gzip = {home + index:.0f} KB")

@@ -10,6 +10,7 @@ setting: off, counted in this process's memory, and counted in Redis as in
 production, so the limiter's own cost shows as the difference. On a machine
 whose speed drifts, compare settings from the same run, not across runs.
 """
+
 import argparse
 import io
 import json
@@ -38,9 +39,16 @@ WARM_UP = 200
 def enrol(app, n):
     body = json.dumps({"program": PROGRAM, "session": SESSION, "consent": True, **person(n)}).encode()
     environ = {
-        "REQUEST_METHOD": "POST", "PATH_INFO": "/api/enrolments", "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "80",
-        "SERVER_PROTOCOL": "HTTP/1.1", "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(body),
-        "wsgi.errors": sys.stderr, "CONTENT_TYPE": "application/json", "CONTENT_LENGTH": str(len(body)),
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": "/api/enrolments",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": sys.stderr,
+        "CONTENT_TYPE": "application/json",
+        "CONTENT_LENGTH": str(len(body)),
         "REMOTE_ADDR": parent_address(n),
     }
     statuses = []
@@ -51,8 +59,16 @@ def enrol(app, n):
 def measure(settings, requests, capacity, scratch):
     folder = Path(tempfile.mkdtemp(dir=scratch))
     write_classes(folder / "classes", capacity)
-    app = create_app({"DATABASE": str(folder / "forms.sqlite3"), "CLASSES_DIR": str(folder / "classes"),
-                      "SECRET_KEY": "benchmark", "VERIFY_PHONE": False, "RATELIMIT_KEY_PREFIX": f"enrol-cpu-{uuid.uuid4().hex}", **settings})
+    app = create_app(
+        {
+            "DATABASE": str(folder / "forms.sqlite3"),
+            "CLASSES_DIR": str(folder / "classes"),
+            "SECRET_KEY": "benchmark",
+            "VERIFY_PHONE": False,
+            "RATELIMIT_KEY_PREFIX": f"enrol-cpu-{uuid.uuid4().hex}",
+            **settings,
+        }
+    )
     for n in range(WARM_UP):
         enrol(app, n)
     cpu, wall = time.process_time(), time.perf_counter()

@@ -16,6 +16,7 @@ so both backends are measured against the same floor. The app runs with its
 rate limits on, counting in Redis as under gunicorn in production, and the
 clients come from 500 loopback addresses so no limit is reached.
 """
+
 import argparse
 import json
 import os
@@ -57,21 +58,41 @@ REFERENCE_FLASK_RATE, REFERENCE_FLASK_P99 = 970, 90
 def write_classes(folder, capacity):
     now, start = datetime.now(SHANGHAI), date.today() + timedelta(days=40)
     program = {
-        "title": "压力测试托管班", "organizer": "测试工会", "district": "测试区", "audience": "children",
-        "ages": [6, 12], "summary": "压力测试", "location": {"name": "测试地点", "address": "测试地址"},
+        "title": "压力测试托管班",
+        "organizer": "测试工会",
+        "district": "测试区",
+        "audience": "children",
+        "ages": [6, 12],
+        "summary": "压力测试",
+        "location": {"name": "测试地点", "address": "测试地址"},
         "contact": {"name": "测试", "phone": "010-84701234"},
-        "sessions": [{"id": SESSION, "name": "第一期", "start": start.isoformat(),
-                      "end": (start + timedelta(days=4)).isoformat(), "capacity": capacity}],
-        "registration": {"opens": (now - timedelta(hours=1)).isoformat(timespec="minutes"),
-                         "closes": (now + timedelta(days=1)).isoformat(timespec="minutes"), "mode": "first_come"},
+        "sessions": [
+            {
+                "id": SESSION,
+                "name": "第一期",
+                "start": start.isoformat(),
+                "end": (start + timedelta(days=4)).isoformat(),
+                "capacity": capacity,
+            }
+        ],
+        "registration": {
+            "opens": (now - timedelta(hours=1)).isoformat(timespec="minutes"),
+            "closes": (now + timedelta(days=1)).isoformat(timespec="minutes"),
+            "mode": "first_come",
+        },
     }
     folder.mkdir(parents=True)
     (folder / f"{PROGRAM}.yaml").write_text(yaml.safe_dump(program, allow_unicode=True), encoding="utf-8")
 
 
 def person(n):
-    return {"name": f"孩子{n}", "birthdate": f"{date.today().year - 8}-01-01", "guardian_name": "家长",
-            "phone": f"139{n:08d}", "employer": "测试单位"}
+    return {
+        "name": f"孩子{n}",
+        "birthdate": f"{date.today().year - 8}-01-01",
+        "guardian_name": "家长",
+        "phone": f"139{n:08d}",
+        "employer": "测试单位",
+    }
 
 
 def percentile(values, share):
@@ -84,10 +105,23 @@ class Gunicorn:
         self.port = port
         self.ready = tempfile.TemporaryDirectory()
         self.process = subprocess.Popen(
-            [str(GUNICORN), "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--backlog", "2048",
-             "--config", str(ROOT / "benchmarks" / "ready_hook.py"), target],
-            cwd=ROOT, env={**os.environ, **env, "BENCHMARK_READY_DIR": self.ready.name}, start_new_session=True,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                str(GUNICORN),
+                "--workers",
+                str(workers),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--backlog",
+                "2048",
+                "--config",
+                str(ROOT / "benchmarks" / "ready_hook.py"),
+                target,
+            ],
+            cwd=ROOT,
+            env={**os.environ, **env, "BENCHMARK_READY_DIR": self.ready.name},
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 60
         while len(os.listdir(self.ready.name)) < workers:
@@ -163,8 +197,7 @@ def json_enrol(port):
     def one(n):
         body = json.dumps({"program": PROGRAM, "session": SESSION, "consent": True, **person(n)})
         began = time.perf_counter()
-        response, data = request(port, "POST", "/api/enrolments", body, {"Content-Type": "application/json"},
-                                 parent_address(n))
+        response, data = request(port, "POST", "/api/enrolments", body, {"Content-Type": "application/json"}, parent_address(n))
         assert response.status == 201, data
         return time.perf_counter() - began
 
@@ -181,11 +214,18 @@ def form_enrol(port):
         fields = {
             "csrf_token": re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1),
             "submission": re.search(r'name="submission" type="hidden" value="([^"]*)"', html).group(1),
-            "consent": "y", **person(n),
+            "consent": "y",
+            **person(n),
         }
         began = time.perf_counter()
-        response, data = request(port, "POST", path, urllib.parse.urlencode(fields),
-                                 {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}, parent_address(n))
+        response, data = request(
+            port,
+            "POST",
+            path,
+            urllib.parse.urlencode(fields),
+            {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie},
+            parent_address(n),
+        )
         assert response.status == 303, data[:500]
         return time.perf_counter() - began
 
@@ -266,8 +306,12 @@ def limiter_env(store):
     would measure the SMS stand-in instead."""
     if store == "off":
         return {"FORMS_APP_RATELIMIT_ENABLED": "false", "FORMS_APP_VERIFY_PHONE": "false"}
-    return {"FORMS_APP_RATELIMIT_ENABLED": "true", "FORMS_APP_VERIFY_PHONE": "false", "FORMS_APP_RATELIMIT_STORAGE_URI": store,
-            "FORMS_APP_RATELIMIT_KEY_PREFIX": f"enrol-load-{uuid.uuid4().hex}"}
+    return {
+        "FORMS_APP_RATELIMIT_ENABLED": "true",
+        "FORMS_APP_VERIFY_PHONE": "false",
+        "FORMS_APP_RATELIMIT_STORAGE_URI": store,
+        "FORMS_APP_RATELIMIT_KEY_PREFIX": f"enrol-load-{uuid.uuid4().hex}",
+    }
 
 
 def at_gunicorn(args, label, target, env, surface, database, capacity):
@@ -277,13 +321,15 @@ def at_gunicorn(args, label, target, env, surface, database, capacity):
         seconds, latencies = drive(args.clients, args.requests, surface(args.port))
     finally:
         server.stop()
-    return (label, args.requests / seconds, percentile(latencies, 0.5), percentile(latencies, 0.99),
-            overbooked(database, capacity))
+    return (label, args.requests / seconds, percentile(latencies, 0.5), percentile(latencies, 0.99), overbooked(database, capacity))
 
 
 def add_limiter_argument(parser):
-    parser.add_argument("--limiter", default="redis://127.0.0.1:6379",
-                        help="the rate limiter's shared store, as in production; 'off' measures without limits")
+    parser.add_argument(
+        "--limiter",
+        default="redis://127.0.0.1:6379",
+        help="the rate limiter's shared store, as in production; 'off' measures without limits",
+    )
 
 
 def limiter_label(store):
@@ -313,7 +359,10 @@ def main(argv=None):
             seconds = direct(database, args.requests, capacity)
             rows.append(("直接调用事务（单进程）", args.requests / seconds, None, None, overbooked(database, capacity)))
 
-        for label, target in (("最简计数+插入应用（下限）", "floor_app:app"), ("同上，最简 Flask 应用（议题的参照）", "floor_app:flask_app")):
+        for label, target in (
+            ("最简计数+插入应用（下限）", "floor_app:app"),
+            ("同上，最简 Flask 应用（议题的参照）", "floor_app:flask_app"),
+        ):
             floor_db = str(scratch / f"{target.replace(':', '-')}.sqlite3")
             floor_app.create(floor_db)
             env = {"FLOOR_DATABASE": floor_db, "FLOOR_CAPACITY": str(capacity), "PYTHONPATH": str(ROOT / "benchmarks")}
@@ -324,13 +373,19 @@ def main(argv=None):
             folder = scratch / label.split()[0]
             write_classes(folder / "classes", capacity)
             with fresh_database(args.database, folder, "forms") as database:
-                env = {"FORMS_APP_DATABASE": database, "FORMS_APP_CLASSES_DIR": str(folder / "classes"),
-                       "FORMS_APP_SECRET_KEY": "benchmark", **limiter_env(args.limiter)}
+                env = {
+                    "FORMS_APP_DATABASE": database,
+                    "FORMS_APP_CLASSES_DIR": str(folder / "classes"),
+                    "FORMS_APP_SECRET_KEY": "benchmark",
+                    **limiter_env(args.limiter),
+                }
                 rows.append(at_gunicorn(args, label, "forms_app:create_app()", env, surface, database, capacity))
 
     backend = "PostgreSQL" if args.database else "SQLite"
-    print(f"{backend}：{args.requests} 次报名，{args.clients} 个并发客户端，gunicorn {args.workers} 个 worker，"
-          f"名额 {capacity}，{limiter_label(args.limiter)}")
+    print(
+        f"{backend}：{args.requests} 次报名，{args.clients} 个并发客户端，gunicorn {args.workers} 个 worker，"
+        f"名额 {capacity}，{limiter_label(args.limiter)}"
+    )
     print("磁盘 fsync（运行前取样 3 秒）：p50 {:.2f} ms，p99 {:.2f} ms，最长 {:.0f} ms".format(*disk))
     print("| 场景 | 报名/秒 | p50 (ms) | p99 (ms) | 超额 | 相对下限 |")
     print("|---|---:|---:|---:|---:|---:|")
@@ -338,10 +393,12 @@ def main(argv=None):
         print(f"| {label} | {rate:.0f} | {_ms(p50)} | {_ms(p99)} | {over} | {rate / floor_rate:.2f} |")
     (_, json_rate, _, json_p99, _), (_, form_rate, *_) = rows[-2:]
     scale = REFERENCE_FLASK_RATE / flask_rate
-    print(f"换算到议题测量时的机器（那里最简 Flask 应用约 {REFERENCE_FLASK_RATE}/秒、p99 约 {REFERENCE_FLASK_P99} ms；"
-          f"本次为 {flask_rate:.0f}/秒、{flask_p99:.0f} ms）：JSON API {json_rate * scale:.0f}/秒、"
-          f"p99 {json_p99 * REFERENCE_FLASK_P99 / flask_p99:.0f} ms，表单 {form_rate * scale:.0f}/秒"
-          "（目标：JSON ≥500/秒且 p99 <150 ms，表单 ≥250/秒）")
+    print(
+        f"换算到议题测量时的机器（那里最简 Flask 应用约 {REFERENCE_FLASK_RATE}/秒、p99 约 {REFERENCE_FLASK_P99} ms；"
+        f"本次为 {flask_rate:.0f}/秒、{flask_p99:.0f} ms）：JSON API {json_rate * scale:.0f}/秒、"
+        f"p99 {json_p99 * REFERENCE_FLASK_P99 / flask_p99:.0f} ms，表单 {form_rate * scale:.0f}/秒"
+        "（目标：JSON ≥500/秒且 p99 <150 ms，表单 ≥250/秒）"
+    )
     return 1 if any(row[4] for row in rows) else 0
 
 

@@ -6,6 +6,7 @@ forms and no framework, so the benchmark can print how much the real app adds.
 `flask_app` does the same inside a minimal Flask app: the reference the
 enrolment issue measured its targets against (about 970/s on its machine).
 """
+
 import json
 import os
 import sqlite3

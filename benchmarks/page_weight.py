@@ -9,6 +9,7 @@ builds N synthetic programs (benchmarks/build_speed.py) and prints the search in
 which Material fetches on every page load. --lighthouse runs tools/node_modules' Lighthouse
 (npm install --no-save --prefix tools lighthouse@12.2.3) and skips loudly when it is absent.
 """
+
 import argparse
 import gzip
 import json
@@ -37,8 +38,22 @@ def free_port():
 def serve(work):
     port = free_port()
     env = {**os.environ, "FORMS_APP_DATABASE": str(work / "forms.sqlite3")}
-    server = subprocess.Popen([str(ROOT / ".venv" / "bin" / "gunicorn"), "--workers", "1", "--threads", "4", "--bind", f"127.0.0.1:{port}",
-                               "forms_app.devserver:site_and_app()"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "--workers",
+            "1",
+            "--threads",
+            "4",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "forms_app.devserver:site_and_app()",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     for _ in range(100):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
@@ -68,14 +83,17 @@ def weigh(browser, url):
 
 def index_weights(sizes):
     from benchmarks.build_speed import synthetic, timed_build
+
     for n in sizes:
         with tempfile.TemporaryDirectory() as work:
             work = Path(work)
             synthetic(n, work / "classes")
             seconds = timed_build(work / "classes", work / "site", work / "docs")
             data = (work / "site" / "search" / "search_index.json").read_bytes()
-            print(f"search index at {n:>5} programs: {len(data) / 1024:8.1f} KiB raw, {len(gzip.compress(data)) / 1024:7.1f} KiB gzip"
-                  f"  (build {seconds:.1f} s)")
+            print(
+                f"search index at {n:>5} programs: {len(data) / 1024:8.1f} KiB raw, {len(gzip.compress(data)) / 1024:7.1f} KiB gzip"
+                f"  (build {seconds:.1f} s)"
+            )
 
 
 def lighthouse(base):
@@ -83,8 +101,19 @@ def lighthouse(base):
         print(f"LIGHTHOUSE NOT RUN: {LIGHTHOUSE.relative_to(ROOT)} is missing (npm install --no-save --prefix tools lighthouse@12.2.3)")
         return
     for name, path in PAGES.items():
-        out = subprocess.run([str(LIGHTHOUSE), base + path, "--quiet", "--output=json", "--only-categories=performance,accessibility",
-                              f"--chrome-path={CHROMIUM}", "--chrome-flags=--headless=new --no-sandbox"], capture_output=True, text=True)
+        out = subprocess.run(
+            [
+                str(LIGHTHOUSE),
+                base + path,
+                "--quiet",
+                "--output=json",
+                "--only-categories=performance,accessibility",
+                f"--chrome-path={CHROMIUM}",
+                "--chrome-flags=--headless=new --no-sandbox",
+            ],
+            capture_output=True,
+            text=True,
+        )
         if out.returncode:
             print(f"lighthouse {name}: failed ({out.stderr.strip()[-200:]})")
             continue
@@ -101,6 +130,7 @@ def main(argv=None):
     if not (ROOT / "site" / "index.html").is_file():
         raise SystemExit("build the site first: .venv/bin/python build.py build")
     from playwright.sync_api import sync_playwright
+
     with tempfile.TemporaryDirectory() as work:
         server, base = serve(Path(work))
         try:

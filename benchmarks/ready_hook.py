@@ -2,6 +2,7 @@
 loaded the app, so a run starts its clock only when every worker can answer.
 Without it the first clients wait for workers still importing (about 0.9 s
 each for the real app), and that boot time shows up as tail latency."""
+
 import os
 from pathlib import Path
 

@@ -14,6 +14,7 @@ same N enrolments through the storage transaction in one process. Rate
 limits stay on, as in benchmarks/enrol_load.py, with parents spread over
 loopback addresses as a city's parents are spread over networks.
 """
+
 import argparse
 import json
 import sys
@@ -62,8 +63,7 @@ def parent(port, n, instant, answers):
     began = time.perf_counter()
     while True:
         try:
-            response, data = request(port, "POST", "/api/enrolments", body, {"Content-Type": "application/json"},
-                                     parent_address(n))
+            response, data = request(port, "POST", "/api/enrolments", body, {"Content-Type": "application/json"}, parent_address(n))
         except OSError as error:
             answers.append(("error", repr(error), time.perf_counter() - began, time.time()))
             return
@@ -95,8 +95,12 @@ def rush(clients, capacity, workers, port, scratch, limiter):
     instant = datetime.now(SHANGHAI).replace(microsecond=0) + timedelta(seconds=LEAD_SECONDS + 2)
     open_at(folder / "classes", instant)
     database = str(folder / "forms.sqlite3")
-    env = {"FORMS_APP_DATABASE": database, "FORMS_APP_CLASSES_DIR": str(folder / "classes"),
-           "FORMS_APP_SECRET_KEY": "benchmark", **limiter_env(limiter)}
+    env = {
+        "FORMS_APP_DATABASE": database,
+        "FORMS_APP_CLASSES_DIR": str(folder / "classes"),
+        "FORMS_APP_SECRET_KEY": "benchmark",
+        **limiter_env(limiter),
+    }
     server = Gunicorn("forms_app:create_app()", env, workers, port)
     answers, reader_errors, stop = [], [], threading.Event()
     opening = instant.timestamp()
@@ -143,14 +147,20 @@ def main(argv=None):
     with tempfile.TemporaryDirectory() as scratch:
         for clients in (int(n) for n in args.clients.split(",")):
             rows.append(rush(clients, args.capacity, args.workers, args.port, Path(scratch), args.limiter))
-    print(f"名额 {args.capacity}，gunicorn {args.workers} 个 worker，{limiter_label(args.limiter)}，另有 {READERS} 个读者持续刷新余量和报名页")
-    print("| 同时等待的家长 | 开放后满员 (s) | p50 (ms) | p99 (ms) | 错误 | 候补 | 最慢候补答复 (ms) | 候补位次连续 | 超额 | 下限：单进程事务 (s) |")
+    print(
+        f"名额 {args.capacity}，gunicorn {args.workers} 个 worker，{limiter_label(args.limiter)}，另有 {READERS} 个读者持续刷新余量和报名页"
+    )
+    print(
+        "| 同时等待的家长 | 开放后满员 (s) | p50 (ms) | p99 (ms) | 错误 | 候补 | 最慢候补答复 (ms) | 候补位次连续 | 超额 | 下限：单进程事务 (s) |"
+    )
     print("|---:|---:|---:|---:|---:|---:|---:|:-:|---:|---:|")
     for row in rows:
         full = "未满" if row["full_after"] is None else f"{row['full_after']:.2f}"
-        print(f"| {row['clients']} | {full} | {row['p50']:.0f} | {row['p99']:.0f} | {row['errors']} | {row['waitlisted']} "
-              f"| {row['slowest_waitlisted']:.0f} | {'是' if row['positions_ok'] else '否'} | {row['overbooked']} "
-              f"| {row['floor']:.3f} |")
+        print(
+            f"| {row['clients']} | {full} | {row['p50']:.0f} | {row['p99']:.0f} | {row['errors']} | {row['waitlisted']} "
+            f"| {row['slowest_waitlisted']:.0f} | {'是' if row['positions_ok'] else '否'} | {row['overbooked']} "
+            f"| {row['floor']:.3f} |"
+        )
     return 1 if any(row["overbooked"] or row["errors"] or not row["positions_ok"] for row in rows) else 0
 
 

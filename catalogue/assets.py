@@ -8,6 +8,7 @@ pickles the validated programs into JOB and runs
 
 which writes them into the empty FOLDER; the build moves them into the site.
 """
+
 import pickle
 import sys
 from pathlib import Path

@@ -11,6 +11,7 @@ plugin has read the page, so that plugin does not parse it either. One file
 per page, so `serve`'s dirty rebuild still sees every change by the page's
 timestamp.
 """
+
 from jinja2 import FileSystemBytecodeCache
 
 SPLIT = "\n<!-- cat:html follows -->\n"

@@ -6,6 +6,7 @@ and WebP that Pillow recognises by their bytes (the name proves nothing: an
 nothing the file carried besides the picture (scripts in an SVG, text chunks,
 EXIF with the phone's GPS position) reaches the site.
 """
+
 import io
 
 from PIL import Image, ImageOps

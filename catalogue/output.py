@@ -3,6 +3,7 @@
 MkDocs' dirty rebuild and its live-reload watcher go by modification times,
 so an unchanged page must keep its old file for `serve` to stay fast.
 """
+
 import os
 from pathlib import Path
 

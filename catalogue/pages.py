@@ -4,6 +4,7 @@ Per-program files depend on that program alone, so `serve` re-renders only
 the YAML that changed; the listings (home, tags, unions, archive) are cheap
 and always re-rendered.
 """
+
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -45,10 +46,20 @@ def _environment():
     env.filters["yaml_str"] = plaintext.front_matter
     env.filters["join"] = plaintext.join
     env.globals.update(
-        {name: getattr(views, name) for name in (
-            "age_label", "fee_label", "date_span", "days_label", "months", "month_label",
-            "moment_label", "place_label", "path_slug",
-        )}
+        {
+            name: getattr(views, name)
+            for name in (
+                "age_label",
+                "fee_label",
+                "date_span",
+                "days_label",
+                "months",
+                "month_label",
+                "moment_label",
+                "place_label",
+                "path_slug",
+            )
+        }
     )
     return env
 
@@ -84,7 +95,9 @@ class Pages:
         downloads and the standalone A4 poster (plain Jinja2, no theme)."""
         folder = f"classes/{program.id}"
         context = self._context(program)
-        files = {f"{folder}/{target}": images.reencoded(Path(program.source).parent / name) for target, name in context["image_sources"].items()}
+        files = {
+            f"{folder}/{target}": images.reencoded(Path(program.source).parent / name) for target, name in context["image_sources"].items()
+        }
         context["qr"] = files[f"{folder}/qr.svg"] = qr_svg(context["url"])
         for session in program.sessions:
             files[f"{folder}/{session.id}.ics"] = session_calendar(program, session, context["url"])
@@ -126,13 +139,20 @@ class Pages:
         ended = sorted((p for p in shown if self.ended(p)), key=lambda p: p.last_end, reverse=True)
         cards = self.cards
         files = {
-            "index.md": cards.page(self.render("home.md.j2", {
-                "programs": current,
-                "places": _places(current),
-                "all_months": sorted({m for p in current for m in views.months(p)}),
-                "all_tags": sorted({t for p in current for t in p.tags}),
-                "slot": Markup(hooks.slot(0)),
-            }), current, ""),
+            "index.md": cards.page(
+                self.render(
+                    "home.md.j2",
+                    {
+                        "programs": current,
+                        "places": _places(current),
+                        "all_months": sorted({m for p in current for m in views.months(p)}),
+                        "all_tags": sorted({t for p in current for t in p.tags}),
+                        "slot": Markup(hooks.slot(0)),
+                    },
+                ),
+                current,
+                "",
+            ),
             "archive.md": cards.page(self.render("archive.md.j2", {"programs": ended, "slot": Markup(hooks.slot(0))}), ended, "../"),
             "help/reference.md": reference_page(),
         }
@@ -145,14 +165,21 @@ class Pages:
         files = {f"{folder}/index.md": self.render("index-of.md.j2", {"title": title, "entries": sorted(counts.items())})}
         for key in counts:
             listed = [p for p in current if key in keys_of(p)]
-            files[f"{folder}/{views.path_slug(key)}/index.md"] = cards.page(self.render("listing.md.j2", {
-                "title": key if folder == "unions" else f"标签：{key}",
-                "description": f"{key}的托管班与职工夜校",
-                "root": "../../",
-                "current": listed,
-                "ended": [p for p in ended if key in keys_of(p)],
-                "slot": Markup(hooks.slot(0)),
-            }), listed, "../../")
+            files[f"{folder}/{views.path_slug(key)}/index.md"] = cards.page(
+                self.render(
+                    "listing.md.j2",
+                    {
+                        "title": key if folder == "unions" else f"标签：{key}",
+                        "description": f"{key}的托管班与职工夜校",
+                        "root": "../../",
+                        "current": listed,
+                        "ended": [p for p in ended if key in keys_of(p)],
+                        "slot": Markup(hooks.slot(0)),
+                    },
+                ),
+                listed,
+                "../../",
+            )
         return files
 
     def render(self, template, context):

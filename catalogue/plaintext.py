@@ -12,6 +12,7 @@ Front matter is different: MkDocs and Material print page.meta values into
 <title>, meta tags, the header and the search index without escaping, so
 those values are stored HTML-escaped (front_matter).
 """
+
 import json
 import re
 

@@ -10,6 +10,7 @@ only from the site itself (Material's search index) and the enrolment app
 
 It is also an MkDocs hook: on_config hands the policy to the theme templates.
 """
+
 import hashlib
 from base64 import b64encode
 from urllib.parse import urlsplit
@@ -25,34 +26,38 @@ def enrol_origin(enrol_base):
 
 def site_policy(enrol_base):
     connect = " ".join(filter(None, ["'self'", enrol_origin(enrol_base)]))
-    return "; ".join([
-        "default-src 'none'",
-        "script-src 'self'",
-        "worker-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "font-src 'self'",
-        "manifest-src 'self'",
-        f"connect-src {connect}",
-        "form-action 'self'",
-        "base-uri 'none'",
-        "object-src 'none'",
-        "frame-src 'none'",
-    ])
+    return "; ".join(
+        [
+            "default-src 'none'",
+            "script-src 'self'",
+            "worker-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            "font-src 'self'",
+            "manifest-src 'self'",
+            f"connect-src {connect}",
+            "form-action 'self'",
+            "base-uri 'none'",
+            "object-src 'none'",
+            "frame-src 'none'",
+        ]
+    )
 
 
 def poster_policy(style):
     """The A4 poster is one page of its own: its one inline stylesheet, by hash, and the print button's script."""
     digest = b64encode(hashlib.sha256(style.encode("utf-8")).digest()).decode()
-    return "; ".join([
-        "default-src 'none'",
-        "script-src 'self'",
-        f"style-src 'sha256-{digest}'",
-        "img-src 'self' data:",
-        "base-uri 'none'",
-        "object-src 'none'",
-        "form-action 'none'",
-    ])
+    return "; ".join(
+        [
+            "default-src 'none'",
+            "script-src 'self'",
+            f"style-src 'sha256-{digest}'",
+            "img-src 'self' data:",
+            "base-uri 'none'",
+            "object-src 'none'",
+            "form-action 'none'",
+        ]
+    )
 
 
 def allowing_script(html, script):

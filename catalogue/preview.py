@@ -5,6 +5,7 @@ rewrites only the pages whose text changed; MkDocs then runs a dirty build,
 so one edit costs one program page and the listings, not the whole site.
 A file with problems prints them and keeps its last good page on screen.
 """
+
 import os
 import sys
 import threading
@@ -70,7 +71,7 @@ def _inject_allowed(inject):
         page = inject(server, content, epoch)
         end = content.rfind(b"</body>")
         start = (len(content) if end < 0 else end) + len(b"<script>")
-        return allowing_script(page, page[start:page.index(b"</script>", start)])
+        return allowing_script(page, page[start : page.index(b"</script>", start)])
 
     inject_js_into_html.catalogue = True
     return inject_js_into_html

@@ -1,4 +1,5 @@
 """The QR code of a program page, as SVG so it prints sharp on any poster size."""
+
 import io
 import re
 

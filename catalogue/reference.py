@@ -3,6 +3,7 @@
 The schema is itself generated from the program model, so the help page, the
 editor's autocomplete and the validator can never disagree.
 """
+
 import json
 
 from programs.schema import program_schema

@@ -6,6 +6,7 @@ nh3's allowlist: only text formatting, lists, tables and links, and links
 only to http, https, tel and mailto (no relative ones: a description has no
 business pointing into this site or the staff console).
 """
+
 import re
 
 import markdown
@@ -13,8 +14,30 @@ import nh3
 from markupsafe import Markup
 
 TAGS = {
-    "p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "blockquote", "code", "pre", "hr",
-    "h3", "h4", "h5", "h6", "a", "table", "thead", "tbody", "tr", "th", "td",
+    "p",
+    "br",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "code",
+    "pre",
+    "hr",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "a",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
 }
 ATTRIBUTES = {"a": {"href", "title"}}
 URL_SCHEMES = {"http", "https", "tel", "mailto"}
@@ -31,7 +54,12 @@ def _markdown():
 
 def description_html(text):
     html = nh3.clean(
-        _markdown().convert(text), tags=TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES,
-        url_relative="deny", link_rel="noopener noreferrer nofollow", strip_comments=True,
+        _markdown().convert(text),
+        tags=TAGS,
+        attributes=ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        url_relative="deny",
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
     )
     return Markup(_DEAD_LINK.sub(r"\1", html))

@@ -9,6 +9,7 @@ sub-words, and each word's pinyin and initials. They never appear on the
 page, only in search/search_index.json; the snippet a parent reads is cut
 from the start of the text, before them.
 """
+
 import functools
 import json
 import re
@@ -59,5 +60,5 @@ def on_post_build(config, **kwargs):
             pages.setdefault(doc["location"].split("#")[0], []).append(doc)
     for sections in pages.values():
         terms = extra_terms(" ".join(d["title"] + " " + d["text"] for d in sections))
-        sections[0]["text"] += f'<span hidden>{ZWSP}{ZWSP.join(terms)}</span>'
+        sections[0]["text"] += f"<span hidden>{ZWSP}{ZWSP.join(terms)}</span>"
     path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

@@ -3,6 +3,7 @@
 build.py stays a thin CLI; this module owns the order of things: render the
 pages into the generated docs folder, then hand that folder to MkDocs.
 """
+
 import logging
 import pickle
 import subprocess

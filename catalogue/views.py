@@ -4,6 +4,7 @@ Pages, posters and calendar files share these so the same program never
 reads two ways (a card saying 免费 while the poster says 0 元); dates come
 from programs.labels, which the enrolment app prints with too.
 """
+
 import re
 from datetime import datetime
 
@@ -18,8 +19,7 @@ days_label = labels.class_days
 MODES = {"first_come": "先到先得", "lottery": "摇号"}
 MODE_RULES = {
     "first_come": "按提交报名的先后顺序确认名额，名额满后可以候补，有人退出时按候补顺序递补。",
-    "lottery": "报名期间提交的先后不影响结果。报名截止后统一随机抽签：中签的获得名额，"
-    "未中签的按抽签顺序候补，有人退出时依次递补。",
+    "lottery": "报名期间提交的先后不影响结果。报名截止后统一随机抽签：中签的获得名额，未中签的按抽签顺序候补，有人退出时依次递补。",
 }
 AUDIENCES = {"children": "职工子女", "workers": "职工本人"}
 

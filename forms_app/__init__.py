@@ -3,6 +3,7 @@
 Run it with `flask --app forms_app run` for development; production runs
 several gunicorn workers against one SQLite file (see docs/enrolment.md).
 """
+
 import os
 from pathlib import Path
 

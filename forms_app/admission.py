@@ -3,6 +3,7 @@
 Refusals carry a stable code for clients and a Chinese sentence for people;
 the form and the API show the same sentence.
 """
+
 from programs import labels
 from programs.model import SHANGHAI
 

@@ -3,6 +3,7 @@
 It enrols through the same validation and admission code as the form and
 answers with the same Chinese sentences, under stable machine-readable codes.
 """
+
 from flask import Blueprint, abort, current_app, jsonify, request
 
 from . import limits, lottery, outcomes, served, validation, verification

@@ -1,4 +1,5 @@
 """Live places for the catalogue: what a program page shows beside each session."""
+
 from . import capacity
 from .storage import Counts
 

@@ -5,6 +5,7 @@ retention the privacy notice promises: `flask --app forms_app backup DIR`
 names each file forms-YYYY-MM-DD-HHMM.sqlite3 and removes those of its kind
 older than BACKUP_KEEP_DAYS; other files in the folder are never touched.
 """
+
 import re
 from datetime import date
 from pathlib import Path

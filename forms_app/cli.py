@@ -2,6 +2,7 @@
 
 What staff do from a shell (accounts, the lottery draw) is forms_app/staff/cli.py.
 """
+
 import functools
 from datetime import timedelta
 
@@ -22,7 +23,9 @@ def unavailable_is_a_message(command):
         try:
             return command(*args, **kwargs)
         except Unavailable as error:
-            raise click.ClickException(f"数据库暂时无法读写，没有做任何改动：{error}。请检查磁盘空间、文件权限或数据库服务后再试。") from None
+            raise click.ClickException(
+                f"数据库暂时无法读写，没有做任何改动：{error}。请检查磁盘空间、文件权限或数据库服务后再试。"
+            ) from None
 
     return run
 
@@ -63,8 +66,13 @@ def init_app(app):
 
     @app.cli.command("backup")
     @click.argument("path", type=click.Path(writable=True))
-    @click.option("--prune", "keep_days", type=int, default=None,
-                  help="删除 PATH 所在目录中早于这么多天的带日期备份（默认 FORMS_APP_BACKUP_KEEP_DAYS，0 表示不删）")
+    @click.option(
+        "--prune",
+        "keep_days",
+        type=int,
+        default=None,
+        help="删除 PATH 所在目录中早于这么多天的带日期备份（默认 FORMS_APP_BACKUP_KEEP_DAYS，0 表示不删）",
+    )
     @unavailable_is_a_message
     def backup_command(path, keep_days):
         """在报名照常进行的同时，把数据库完整备份到 PATH；PATH 是目录时写成 forms-日期-时间.sqlite3。"""
@@ -80,10 +88,10 @@ def init_app(app):
                 click.echo(f"已删除 {keep_days} 天前的备份 {old}")
 
     @app.cli.command("purge")
-    @click.option("--ended-before", "days", type=int, default=None,
-                  help="清除结束超过这么多天的班次（默认 FORMS_APP_RETENTION_DAYS，180）")
-    @click.option("--cancelled-before", "grace", type=int, default=None,
-                  help="清除取消超过这么多天的报名（默认 FORMS_APP_CANCELLED_GRACE_DAYS，30）")
+    @click.option("--ended-before", "days", type=int, default=None, help="清除结束超过这么多天的班次（默认 FORMS_APP_RETENTION_DAYS，180）")
+    @click.option(
+        "--cancelled-before", "grace", type=int, default=None, help="清除取消超过这么多天的报名（默认 FORMS_APP_CANCELLED_GRACE_DAYS，30）"
+    )
     @click.option("--dry-run", is_flag=True, help="只列出会清除哪些班次的多少人，不做改动")
     @unavailable_is_a_message
     def purge_command(days, grace, dry_run):
@@ -96,8 +104,10 @@ def init_app(app):
                 click.echo(f"{program}/{session}：班次已结束 {ended} 人，已取消 {cancelled} 人")
             ended = sum(row[2] for row in preview)
             cancelled = sum(row[3] for row in preview)
-            click.echo(f"（试运行，没有改动）将清除 {ended_before.isoformat()} 之前结束的班次中 {ended} 人、"
-                       f"{cancelled_text} 之前取消的 {cancelled} 人的个人信息。")
+            click.echo(
+                f"（试运行，没有改动）将清除 {ended_before.isoformat()} 之前结束的班次中 {ended} 人、"
+                f"{cancelled_text} 之前取消的 {cancelled} 人的个人信息。"
+            )
             return
         people = get_db().purge(ended_before, "cli:purge")
         cancelled = get_db().purge_cancelled(cancelled_before, "cli:purge")

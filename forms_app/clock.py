@@ -3,6 +3,7 @@
 Every decision that depends on the time (a registration window, a purge cut-off,
 a row's stamp) reads it here, so a test or a replay has one place to look.
 """
+
 from datetime import datetime
 
 from programs.model import SHANGHAI

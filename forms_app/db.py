@@ -1,4 +1,5 @@
 """One storage connection per request, as in Flask's tutorial."""
+
 from flask import abort, current_app, g
 
 from .storage import end_budget, open_storage, start_budget

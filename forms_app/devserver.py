@@ -5,6 +5,7 @@ program page's 报名 button lands on the form. Production serves site/ from a
 web server or CDN and runs the app behind it (docs/enrolment.md; the
 compression and cache rules it should copy are in docs/catalogue.md).
 """
+
 import gzip
 import re
 from pathlib import Path
@@ -64,8 +65,12 @@ class Compressed:
             policy = "public, max-age=31536000, immutable" if FINGERPRINTED.match(path) else "no-cache"
             headers = [(n, v) for n, v in headers if n.lower() != "cache-control"] + [("Cache-Control", policy)]
         encoding = "br" if brotli and "br" in accepted else "gzip" if "gzip" in accepted else None
-        if (not encoding or "content-encoding" in names or not COMPRESSIBLE.match(names.get("content-type", ""))
-                or names.get("content-type", "").startswith("text/event-stream")):
+        if (
+            not encoding
+            or "content-encoding" in names
+            or not COMPRESSIBLE.match(names.get("content-type", ""))
+            or names.get("content-type", "").startswith("text/event-stream")
+        ):
             start_response(captured["status"], headers, captured["exc_info"])
             return body
         try:

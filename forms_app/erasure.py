@@ -7,6 +7,7 @@ enrolment is cancelled if it was live, so its place goes to the next in line,
 and every personal field is cleared at once; the audit log records that it
 happened, not who it was.
 """
+
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, TelField

@@ -1,4 +1,5 @@
 """Template filters every page of the app may use, parents' and staff's alike."""
+
 from programs import labels
 from programs.phones import mask, tel_uri
 

@@ -3,6 +3,7 @@
 The rules themselves live in validation.py so the JSON API applies the same
 ones; these forms only declare the fields a program's page needs.
 """
+
 import hashlib
 import json
 import re

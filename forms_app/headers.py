@@ -7,6 +7,7 @@ and does not pass through here: each of its pages carries its own policy in
 a meta tag (catalogue/policy.py). The console adds its own isolation headers
 (forms_app/staff/isolation.py).
 """
+
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",

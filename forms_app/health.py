@@ -7,6 +7,7 @@ before it becomes an outage: program files that are broken (each served as its
 last good version or not at all), and free space beside the SQLite file below
 HEALTHZ_MIN_FREE_MB.
 """
+
 import logging
 import shutil
 from pathlib import Path

@@ -14,6 +14,7 @@ only says what is counted. Flask-Limiter, the Flask layer over that library,
 spent about 0.6 ms of Python per enrolment resolving its decorators, a fifth
 of what an enrolment costs at gunicorn (benchmarks/enrol_load.py).
 """
+
 import functools
 import logging
 import time
@@ -147,6 +148,4 @@ def wrong_guess(response):
 
 
 enrol_limits = limited("enrol", Rule(ENROL_PER_ADDRESS, address_key), Rule(ENROL_PER_PHONE, phone_key, was_checked))
-lookup_limits = limited(
-    "lookup", Rule(LOOKUP_PER_ADDRESS, address_key, wrong_guess), Rule(LOOKUP_PER_PHONE, phone_key, wrong_guess)
-)
+lookup_limits = limited("lookup", Rule(LOOKUP_PER_ADDRESS, address_key, wrong_guess), Rule(LOOKUP_PER_PHONE, phone_key, wrong_guess))

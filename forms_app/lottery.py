@@ -5,6 +5,7 @@ same code `python build.py verify-lottery` checks a published file with; the
 storage applies its answer in one transaction and refuses to draw twice. The
 public record's format and folder are programs/published.py.
 """
+
 from pathlib import Path
 
 from flask import current_app

@@ -6,6 +6,7 @@ Parents' phones and input methods write one name many ways: `王 小红`,
 those once became a separate lottery ticket for one child. `fold` maps them
 all to one key; the stored and displayed name stays as the parent typed it.
 """
+
 import unicodedata
 
 import zhconv

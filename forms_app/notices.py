@@ -5,6 +5,7 @@ is queued exactly when the change commits; the worker (forms_app/messaging/
 worker.py) reads the outbox and sends them. The payload keeps the status and
 place in line the change produced, so the text says what happened then.
 """
+
 import json
 
 CONFIRMED, WAITLISTED, PROMOTED, DRAWN = "confirmed", "waitlisted", "promoted", "drawn"

@@ -3,6 +3,7 @@
 A test in tests/app/test_api.py checks every API route is described and that
 real responses validate against these schemas, so the description cannot drift.
 """
+
 from .capacity import STATUSES
 
 STATES = ["not_open", "open", "full", "closed"]
@@ -50,7 +51,11 @@ SCHEMAS = {
             "employer": {"type": "string"},
             "answers": {"type": "object", "additionalProperties": {"type": ["string", "boolean"]}},
             "consent": {"const": True},
-            "code": {"type": "string", "pattern": "^[0-9]{6}$", "description": "短信验证码（POST /api/verification 获取）；本浏览器已验证过这个手机号时可不填"},
+            "code": {
+                "type": "string",
+                "pattern": "^[0-9]{6}$",
+                "description": "短信验证码（POST /api/verification 获取）；本浏览器已验证过这个手机号时可不填",
+            },
         },
     },
     "VerificationRequest": {
@@ -104,9 +109,20 @@ SCHEMAS = {
         "properties": {
             "error": {
                 "enum": [
-                    "not_found", "duplicate", "not_open", "closed", "not_published", "rate_limited",
-                    "unsupported_media_type", "bad_json", "too_large", "bad_request", "server_error", "sms_unavailable",
-                    "method_not_allowed", "unavailable",
+                    "not_found",
+                    "duplicate",
+                    "not_open",
+                    "closed",
+                    "not_published",
+                    "rate_limited",
+                    "unsupported_media_type",
+                    "bad_json",
+                    "too_large",
+                    "bad_request",
+                    "server_error",
+                    "sms_unavailable",
+                    "method_not_allowed",
+                    "unavailable",
                 ]
             },
             "message": {"type": "string"},
@@ -124,7 +140,9 @@ def spec():
         if path.startswith("/api/"):
             for operation in item.values():
                 operation["responses"].setdefault("500", _json("Error", "服务器出错（server_error）"))
-                operation["responses"].setdefault("503", _json("Error", "数据库暂时无法保存，什么也没有写入，稍后重试（unavailable，带 Retry-After）"))
+                operation["responses"].setdefault(
+                    "503", _json("Error", "数据库暂时无法保存，什么也没有写入，稍后重试（unavailable，带 Retry-After）")
+                )
     return described
 
 
@@ -204,9 +222,7 @@ def _paths():
                     "responses": {"200": _json("Enrolment", "取消后的状态"), "404": _json("Error", "没有这条报名")},
                 }
             },
-            "/api/openapi.json": {
-                "get": {"summary": "本说明", "responses": {"200": {"description": "OpenAPI 3.1 文档"}}}
-            },
+            "/api/openapi.json": {"get": {"summary": "本说明", "responses": {"200": {"description": "OpenAPI 3.1 文档"}}}},
         },
         "components": {"schemas": SCHEMAS},
     }

@@ -4,6 +4,7 @@ Operators count confirmations, waitlists and refusals per session during a
 rush from these lines; names, phones, birthdates and references never appear
 (a reference is a bearer secret for the parent's page).
 """
+
 import json
 import logging
 import sys

@@ -1,4 +1,5 @@
 """The pages parents and workers use: enrol, see the result, cancel, find it again."""
+
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 
 from programs.calendar import session_calendar
@@ -66,9 +67,7 @@ def _form_page(program, session, form, status):
     lottery = program.registration.mode == "lottery"
     counts = get_db().session_counts(program.id, session.id)
     full = not lottery and counts is not None and (counts.confirmed >= counts.capacity or counts.waitlisted > 0)
-    return render_template(
-        "enrol.html", program=program, session=session, form=form, counts=counts, full=full, lottery=lottery
-    ), status
+    return render_template("enrol.html", program=program, session=session, form=form, counts=counts, full=full, lottery=lottery), status
 
 
 def _check_all(form, program, session):
@@ -95,7 +94,13 @@ def result(reference):
         event.action == "promoted" for event in get_db().audit(enrolment.program, enrolment.session, enrolment.id)
     )
     return render_template(
-        "result.html", enrolment=enrolment, program=program, session=session, others=others, form=CancelForm(), promoted=promoted,
+        "result.html",
+        enrolment=enrolment,
+        program=program,
+        session=session,
+        others=others,
+        form=CancelForm(),
+        promoted=promoted,
         ticket=lottery.ticket(enrolment) if program is not None and program.registration.mode == "lottery" else None,
     )
 
@@ -144,6 +149,9 @@ def lookup():
 def privacy():
     config = current_app.config
     return render_template(
-        "privacy.html", version=validation.PRIVACY_NOTICE_VERSION, retention_days=config["RETENTION_DAYS"],
-        grace_days=config["CANCELLED_GRACE_DAYS"], backup_days=config["BACKUP_KEEP_DAYS"],
+        "privacy.html",
+        version=validation.PRIVACY_NOTICE_VERSION,
+        retention_days=config["RETENTION_DAYS"],
+        grace_days=config["CANCELLED_GRACE_DAYS"],
+        backup_days=config["BACKUP_KEEP_DAYS"],
     )

@@ -4,6 +4,7 @@ The reference is the parent's key to their enrolment (it is in the link), so
 it carries 128 random bits. The short code is read aloud on the phone to
 staff, so it avoids characters that look or sound alike (0/O, 1/I/L).
 """
+
 import secrets
 
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"

@@ -8,6 +8,7 @@ CANCELLED_GRACE_DAYS ago, is cleared. It runs after the response is sent, so
 no parent waits for it, and a failure is logged, never shown to anyone.
 `flask --app forms_app purge` does the same by hand.
 """
+
 import logging
 import time
 from datetime import timedelta

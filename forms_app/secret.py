@@ -3,6 +3,7 @@
 Generated once per installation and kept in instance/, so restarts and every
 gunicorn worker sign with the same key and no constant ever ships in code.
 """
+
 import os
 import secrets
 import tempfile

@@ -11,6 +11,7 @@ every other program runs normally. The problems are logged, shown in the
 staff console and reported by /healthz as `degraded`; `flask reload` lists
 them and exits non-zero.
 """
+
 import dataclasses
 import hashlib
 import logging
@@ -133,7 +134,8 @@ def _report(app, problems):
         for issue in problem.issues:
             app.logger.error(
                 "program file problem (%s): %s",
-                "serving its last good version" if problem.last_good else "not served", issue,
+                "serving its last good version" if problem.last_good else "not served",
+                issue,
             )
 
 
@@ -149,7 +151,9 @@ def _store_and_serve(app, catalogue, problems, actor):
 
 def _serve(app, catalogue, problems, synced=True):
     app.extensions["catalogue"] = {
-        "catalogue": catalogue, "problems": problems, "checked": time.monotonic(),
+        "catalogue": catalogue,
+        "problems": problems,
+        "checked": time.monotonic(),
         "fingerprint": catalogue.fingerprint if synced else NOT_STORED,
     }
 
@@ -204,6 +208,8 @@ def init_app(app):
             try:
                 catalogue, found = read(app.config["CLASSES_DIR"], {})
             except Exception:
-                catalogue, found = Catalogue(), [Problem(app.config["CLASSES_DIR"], None, None, (
-                    Issue(app.config["CLASSES_DIR"], 1, "无法读取班级目录"),), False)]
+                catalogue, found = (
+                    Catalogue(),
+                    [Problem(app.config["CLASSES_DIR"], None, None, (Issue(app.config["CLASSES_DIR"], 1, "无法读取班级目录"),), False)],
+                )
         _serve(app, catalogue, found, synced=False)

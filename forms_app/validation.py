@@ -5,6 +5,7 @@ an Applicant or a mapping of field name to a Chinese sentence to show beside
 that field. Answers' errors use the form's field names (answers-<id>), so a
 client shows them the same way the form does.
 """
+
 import unicodedata
 from datetime import date
 

@@ -12,6 +12,7 @@ VERIFY_PHONE is the deployment's default.
 The code itself is sent straight from the request, not through the outbox:
 the parent is waiting for it, and the outbox would have to hold it in clear.
 """
+
 import hashlib
 import hmac
 import logging
@@ -80,8 +81,12 @@ def _remember(phone):
     @after_this_request
     def set_cookie(response):
         response.set_cookie(
-            COOKIE, _serializer().dumps(phone), max_age=current_app.config["VERIFIED_SECONDS"],
-            httponly=True, samesite="Lax", secure=request.is_secure,
+            COOKIE,
+            _serializer().dumps(phone),
+            max_age=current_app.config["VERIFIED_SECONDS"],
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure,
         )
         return response
 
@@ -132,14 +137,20 @@ def problem(program, phone, code):
 def create():
     data = request.get_json(silent=True) if request.is_json else None
     if not isinstance(data, dict):
-        return jsonify({"errors": {"body": "请以 JSON 对象提交，如 {\"phone\": \"13800138000\"}"}}), 422
+        return jsonify({"errors": {"body": '请以 JSON 对象提交，如 {"phone": "13800138000"}'}}), 422
     phone = normalize_mobile(str(data.get("phone") or ""))
     if phone is None:
         return jsonify({"errors": {"phone": "请填写有效的大陆手机号，如 13800138000"}}), 422
     status, message = send_code(phone)
     if status == 202:
-        return jsonify({"sent": True, "message": message, "expires_in": int(CODE_LIFETIME.total_seconds()),
-                        "resend_after": int(RESEND_GAP.total_seconds())}), 202
+        return jsonify(
+            {
+                "sent": True,
+                "message": message,
+                "expires_in": int(CODE_LIFETIME.total_seconds()),
+                "resend_after": int(RESEND_GAP.total_seconds()),
+            }
+        ), 202
     code = "rate_limited" if status == 429 else "sms_unavailable"
     return jsonify({"error": code, "message": message}), status
 

@@ -4,6 +4,7 @@ A draft is valid and a session may legally fall on no class day, but a
 program nobody will see, or a session with no lessons, is almost always a
 slip. These are printed by `check` and `build` and do not fail them.
 """
+
 from .weekdays import weekday_name
 
 
@@ -16,7 +17,10 @@ def advise(program):
             continue
         days = "、".join(weekday_name(day) for day in sorted(session.weekdays))
         where = ("sessions", index, "days") if session.days else ("sessions", index, "start")
-        yield where, (
-            f"sessions[{index}]（{session.name}）从 {session.start} 到 {session.end} 没有一天是{days}，"
-            "这个班次一次课也没有：请核对 days（上课日）和起止日期"
+        yield (
+            where,
+            (
+                f"sessions[{index}]（{session.name}）从 {session.start} 到 {session.end} 没有一天是{days}，"
+                "这个班次一次课也没有：请核对 days（上课日）和起止日期"
+            ),
         )

@@ -6,6 +6,7 @@ reads, and small enough to write for thousands of sessions per build. The
 catalogue's file and the one on a parent's result page are the same event
 (same UID), so adding both leaves one entry; only the link differs.
 """
+
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 
@@ -39,7 +40,9 @@ def _session_event(program, session, first_day, page_url):
     event.add("uid", f"{program.id}-{session.id}@union-classes")
     event.add("summary", f"{program.title}（{session.name}）")
     event.add("location", f"{program.location.name}，{program.location.address}")
-    event.add("description", f"{class_days(session)} {session.time or ''}\n联系人：{program.contact.name} {program.contact.phone}\n{page_url}")
+    event.add(
+        "description", f"{class_days(session)} {session.time or ''}\n联系人：{program.contact.name} {program.contact.phone}\n{page_url}"
+    )
     event.add("url", page_url)
     # A fixed stamp keeps rebuilds byte-identical, so unchanged files are not rewritten.
     event.add("dtstamp", datetime(2000, 1, 1, tzinfo=SHANGHAI))

@@ -4,6 +4,7 @@ The line scan runs before YAML parsing, so it cannot ask pydantic what a
 value should be; it asks here, and here asks the model, so a key added to
 the model is known to the scan without a second list to keep in step.
 """
+
 import typing
 
 from pydantic import BaseModel

@@ -3,6 +3,7 @@
 A program page, a poster, a calendar file, a result page and a refusal all
 print dates; they share these so one day never reads two ways.
 """
+
 from programs.model import SHANGHAI
 from programs.weekdays import weekday_name
 

@@ -11,6 +11,7 @@ are read as meant and produce a note; anything that would change what YAML
 reads (a `#` that starts a comment, a value starting with `*` or `[`) is an
 error that quotes the exact line to paste.
 """
+
 import json
 import re
 from dataclasses import dataclass, field
@@ -46,7 +47,7 @@ def scan(text):
     lines = text.split("\n")
     for number, line in enumerate(lines, start=1):
         indent = _INDENT.match(line).group()
-        body = line[len(indent):]
+        body = line[len(indent) :]
         if block_indent is not None:
             if not body.strip() or _width(indent) > block_indent:
                 out.append(line)
@@ -136,7 +137,7 @@ def _checked_value(number, key, value, result):
             closed = value + first
             result.problems.append((number, f"{_named(key)}：引号没有配对，这一行只有开头的 {first}；是不是想写 {key}: {closed} ？"))
             return closed
-        after = value[end + 1:].strip()
+        after = value[end + 1 :].strip()
         if not after or after.startswith("#"):
             return value
         return _refuse(number, key, value, result, f"以引号开头的内容，引号后面不能再有文字（现在引号后还有“{after}”）")
@@ -152,18 +153,19 @@ def _checked_value(number, key, value, result):
         return _refuse(number, key, value, result, "内容里的“: ”（半角冒号加空格）会被当作新的键")
     comment = re.search(r"(?<=\S) #\s", value)
     if comment and key in _PROSE:
-        kept, dropped = value[:comment.start()].strip(), value[comment.start():].strip()
-        result.warnings.append((number, (
-            f"“{dropped}”会被当作注释，网站上只显示“{kept}”；如果它是内容，请给整个值加引号："
-            f"{key}: {_quote(value)}"
-        )))
+        kept, dropped = value[: comment.start()].strip(), value[comment.start() :].strip()
+        result.warnings.append(
+            (number, (f"“{dropped}”会被当作注释，网站上只显示“{kept}”；如果它是内容，请给整个值加引号：{key}: {_quote(value)}"))
+        )
     cut = re.search(r"[ \u3000]#(?=[^\s#])", value)
     if cut:
-        kept = value[:cut.start()].strip()
+        kept = value[: cut.start()].strip()
         return _refuse(
-            number, key, value, result,
-            f"YAML 会把“ #”和它后面的文字当作注释删掉，网站上只会显示“{kept}”。"
-            f"如果“#”后面是注释，请在“#”后加一个空格；如果是内容",
+            number,
+            key,
+            value,
+            result,
+            f"YAML 会把“ #”和它后面的文字当作注释删掉，网站上只会显示“{kept}”。如果“#”后面是注释，请在“#”后加一个空格；如果是内容",
         )
     return value
 
@@ -209,7 +211,7 @@ def _closing_quote(value):
             index += 2
             continue
         if char == quote:
-            if quote == "'" and value[index + 1:index + 2] == "'":
+            if quote == "'" and value[index + 1 : index + 2] == "'":
                 index += 2
                 continue
             return index

@@ -6,6 +6,7 @@ problems for the rest, plus notices: notes of what a typed value was read
 as, and warnings about things that pass but are probably not what staff
 want. Both build.py and forms_app call load_catalogue().
 """
+
 import difflib
 import hashlib
 import re
@@ -195,7 +196,7 @@ def read_program(path, classes_dir=None, content=None, registry=None):
         program = Program.model_validate(data)
     except ValidationError as invalid:
         for error in _without_misspelt_missing(invalid.errors()):
-            if any(tuple(error["loc"])[:len(where)] == where for where in refused):
+            if any(tuple(error["loc"])[: len(where)] == where for where in refused):
                 continue
             loc, message = explain(error, allowed_keys(error["loc"]))
             problems.append(Issue(name, line_of(lines, loc), message))
@@ -215,7 +216,9 @@ def _missing_images(images, path, classes_dir, lines, name):
             continue
         target = (path.parent / image).resolve()
         if not target.is_relative_to(root) or not target.is_file():
-            problems.append(Issue(name, line_of(lines, ("images", index)), f"images[{index}]（图片）文件不存在：{image}（路径相对本文件所在目录）"))
+            problems.append(
+                Issue(name, line_of(lines, ("images", index)), f"images[{index}]（图片）文件不存在：{image}（路径相对本文件所在目录）")
+            )
     return problems
 
 

@@ -25,6 +25,7 @@ In the spirit of RFC 3797 (publicly verifiable random selection):
 
 Anyone can recompute the result with `python build.py verify-lottery FILE`.
 """
+
 import hashlib
 import hmac
 import secrets

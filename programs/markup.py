@@ -7,6 +7,7 @@ markup in a file can no longer run. But a tag that shows up as literal
 SVG under `images` is at best a mistake and at worst an attack on whoever
 opens the page. `check` reports each at its line, in words staff can act on.
 """
+
 import html
 import re
 
@@ -31,9 +32,15 @@ def problems(data, folder):
     images = data.get("images") if isinstance(data, dict) else None
     for index, name in enumerate(images if isinstance(images, list) else []):
         if isinstance(name, str) and (folder / name).is_file() and image_format(folder / name) not in IMAGE_FORMATS:
-            found.append((("images", index), (
-                f"images[{index}]（图片）“{name}”不是 JPEG、PNG 或 WebP 图片（按文件内容判断，不看扩展名）："
-                "SVG、网页等文件不能作图片，请换成照片或截图")))
+            found.append(
+                (
+                    ("images", index),
+                    (
+                        f"images[{index}]（图片）“{name}”不是 JPEG、PNG 或 WebP 图片（按文件内容判断，不看扩展名）："
+                        "SVG、网页等文件不能作图片，请换成照片或截图"
+                    ),
+                )
+            )
     return found
 
 
@@ -59,11 +66,21 @@ def _text_problems(value, path):
         if tag:
             text = tag.group(0) if len(tag.group(0)) <= 40 else tag.group(0)[:39] + "…"
             if path == ("description",):
-                yield path, (f"{shown} 含有 HTML 标签“{text}”：网站不显示 HTML，会把它原样显示出来。"
-                             "请改用 Markdown，如 **加粗**、[链接文字](https://…)")
+                yield (
+                    path,
+                    (
+                        f"{shown} 含有 HTML 标签“{text}”：网站不显示 HTML，会把它原样显示出来。"
+                        "请改用 Markdown，如 **加粗**、[链接文字](https://…)"
+                    ),
+                )
             else:
-                yield path, (f"{shown} 含有 HTML 标签“{text}”：这里只能写文字，HTML 会原样显示出来。"
-                             "请删掉它；加粗、链接等格式只能写在详细介绍（description）里，用 Markdown")
+                yield (
+                    path,
+                    (
+                        f"{shown} 含有 HTML 标签“{text}”：这里只能写文字，HTML 会原样显示出来。"
+                        "请删掉它；加粗、链接等格式只能写在详细介绍（description）里，用 Markdown"
+                    ),
+                )
         if _SCRIPT_URL.search(_IGNORED_IN_URLS.sub("", html.unescape(value))):
             yield path, f"{shown} 含有 javascript: 链接：网站只允许 http、https、tel、mailto 链接，请改成网址或删掉"
 

@@ -3,6 +3,7 @@
 The model's own rules already raise Chinese messages; this module covers the
 built-in checks (missing key, wrong type, too long, unknown key...).
 """
+
 import difflib
 import re
 
@@ -28,22 +29,52 @@ _TYPES = {
 }
 
 _NAMES = {
-    "title": "班名", "organizer": "主办工会", "district": "区县", "street": "街道",
-    "audience": "面向对象", "ages": "年龄", "summary": "简介", "description": "详细介绍",
-    "courses": "课程", "tags": "标签", "location": "地点", "contact": "联系人",
-    "fee": "费用", "sessions": "班次", "registration": "报名设置", "images": "图片",
-    "status": "状态", "name": "名称", "address": "地址", "map_url": "地图链接",
-    "phone": "电话", "id": "编号", "start": "开始日期", "end": "结束日期",
-    "capacity": "名额", "days": "上课日", "time": "时间", "opens": "报名开始时间",
-    "closes": "报名截止时间", "mode": "报名方式", "eligibility": "报名条件",
-    "questions": "附加问题", "label": "问题文字", "type": "回答方式", "required": "是否必答",
-    "choices": "选项", "teacher": "授课老师", "siblings_together": "兄弟姐妹同组",
+    "title": "班名",
+    "organizer": "主办工会",
+    "district": "区县",
+    "street": "街道",
+    "audience": "面向对象",
+    "ages": "年龄",
+    "summary": "简介",
+    "description": "详细介绍",
+    "courses": "课程",
+    "tags": "标签",
+    "location": "地点",
+    "contact": "联系人",
+    "fee": "费用",
+    "sessions": "班次",
+    "registration": "报名设置",
+    "images": "图片",
+    "status": "状态",
+    "name": "名称",
+    "address": "地址",
+    "map_url": "地图链接",
+    "phone": "电话",
+    "id": "编号",
+    "start": "开始日期",
+    "end": "结束日期",
+    "capacity": "名额",
+    "days": "上课日",
+    "time": "时间",
+    "opens": "报名开始时间",
+    "closes": "报名截止时间",
+    "mode": "报名方式",
+    "eligibility": "报名条件",
+    "questions": "附加问题",
+    "label": "问题文字",
+    "type": "回答方式",
+    "required": "是否必答",
+    "choices": "选项",
+    "teacher": "授课老师",
+    "siblings_together": "兄弟姐妹同组",
 }
 
 
 _PLACES = {
-    ("location", "name"): "地点名称", ("location", "address"): "详细地址",
-    ("contact", "name"): "联系人姓名", ("contact", "phone"): "联系电话",
+    ("location", "name"): "地点名称",
+    ("location", "address"): "详细地址",
+    ("contact", "name"): "联系人姓名",
+    ("contact", "phone"): "联系电话",
 }
 _EXAMPLES = {
     "location": ("name: 望京街道职工之家", "address: 北京市朝阳区望京街道"),
@@ -167,8 +198,14 @@ CUSTOM = {"phone", "time", "days", "dates", "choices", "window", "duplicate", "a
 
 # What each enum value means, for messages, the schema and the template.
 LABELS = {
-    "first_come": "先到先得", "lottery": "摇号",
-    "draft": "草稿（不会出现在网站上）", "published": "发布", "archived": "归档",
-    "children": "职工子女", "workers": "职工本人",
-    "text": "文字", "yesno": "是/否", "choice": "单选",
+    "first_come": "先到先得",
+    "lottery": "摇号",
+    "draft": "草稿（不会出现在网站上）",
+    "published": "发布",
+    "archived": "归档",
+    "children": "职工子女",
+    "workers": "职工本人",
+    "text": "文字",
+    "yesno": "是/否",
+    "choice": "单选",
 }

@@ -5,6 +5,7 @@ against it, the JSON Schema and the staff reference are generated from it,
 the catalogue renders it and the enrolment app enforces it. Descriptions are
 Chinese because staff read them in their editor and in the help pages.
 """
+
 import re
 from datetime import date, datetime, time
 from typing import Annotated, Literal
@@ -184,9 +185,7 @@ class Session(Strictly):
     days: Annotated[str, Strict(), AfterValidator(_weekdays)] | None = Field(
         None, description="上课日，如“周一至周五”“周一、三、五”或“每天”；不写表示每天"
     )
-    time: Annotated[str, Strict(), AfterValidator(_clock)] | None = Field(
-        None, description="每天的时间段，如“08:30-17:30”"
-    )
+    time: Annotated[str, Strict(), AfterValidator(_clock)] | None = Field(None, description="每天的时间段，如“08:30-17:30”")
 
     @field_validator("end")
     @classmethod
@@ -215,9 +214,7 @@ class Session(Strictly):
 class Question(Strictly):
     id: Slug = Field(description="问题编号：小写字母、数字和连字符，在本班内唯一")
     label: Text = Field(description="问题文字，如“是否需要午餐”")
-    type: Literal["text", "yesno", "choice"] = Field(
-        description="回答方式：text 文字、yesno 是/否、choice 单选（须同时填写 choices）"
-    )
+    type: Literal["text", "yesno", "choice"] = Field(description="回答方式：text 文字、yesno 是/否、choice 单选（须同时填写 choices）")
     required: bool = Field(False, description="是否必答")
     choices: list[Text] | None = Field(None, min_length=1, validate_default=True, description="单选题的选项")
 
@@ -237,9 +234,7 @@ class Registration(Strictly):
     closes: Annotated[Moment, BeforeValidator(_end_of_day)] = Field(
         description="报名截止时间，须晚于开始时间；只写日期表示当天 23:59:59 截止"
     )
-    mode: Literal["first_come", "lottery"] = Field(
-        description="报名方式：first_come 先到先得，lottery 摇号"
-    )
+    mode: Literal["first_come", "lottery"] = Field(description="报名方式：first_come 先到先得，lottery 摇号")
     eligibility: Text | None = Field(None, description="报名条件，如“朝阳区在职职工的子女”")
     questions: Annotated[list[Question], _unique_ids("问题编号")] = Field(default_factory=list, description="报名表上的附加问题")
     siblings_together: bool = Field(False, description="摇号时同一次报名的兄弟姐妹作为一组，一起中签或一起候补")
@@ -252,7 +247,6 @@ class Registration(Strictly):
         if opens and closes <= opens:
             raise _problem("window", "报名截止时间应晚于开始时间 {opens}", opens=opens.strftime("%Y-%m-%d %H:%M"))
         return closes
-
 
     def state(self, now):
         """not_open, open or closed: the window as a parent sees it at `now`."""
@@ -268,9 +262,7 @@ class Program(Strictly):
     organizer: Text = Field(description="主办工会，如“望京街道总工会”；工作人员账号按它划分")
     district: Text = Field(description="区县或城市，如“北京市朝阳区”")
     street: Text | None = Field(None, description="街道或乡镇，如“望京街道”")
-    audience: Literal["children", "workers"] = Field(
-        description="面向谁：children 职工子女，workers 职工本人"
-    )
+    audience: Literal["children", "workers"] = Field(description="面向谁：children 职工子女，workers 职工本人")
     ages: tuple[WholeNumber, WholeNumber] | None = Field(
         None,
         validate_default=True,
@@ -286,9 +278,7 @@ class Program(Strictly):
     sessions: Annotated[list[Session], _unique_ids("班次编号")] = Field(min_length=1, description="班次，至少一个")
     registration: Registration = Field(description="报名设置")
     images: list[Text] = Field(default_factory=list, description="图片，写相对本文件的路径")
-    status: Literal["draft", "published", "archived"] = Field(
-        "published", description="状态：draft 草稿，published 发布，archived 归档"
-    )
+    status: Literal["draft", "published", "archived"] = Field("published", description="状态：draft 草稿，published 发布，archived 归档")
 
     _id: str = PrivateAttr("")
     _source: str = PrivateAttr("")
@@ -305,13 +295,16 @@ class Program(Strictly):
         for index, age in enumerate(ages):
             if not AGE_MIN <= age <= AGE_MAX:
                 raise _problem(
-                    "age", "年龄 {age} 超出范围：应在 {low} 到 {high} 岁之间",
-                    [index], age=age, low=AGE_MIN, high=AGE_MAX,
+                    "age",
+                    "年龄 {age} 超出范围：应在 {low} 到 {high} 岁之间",
+                    [index],
+                    age=age,
+                    low=AGE_MIN,
+                    high=AGE_MAX,
                 )
         if low > high:
             raise _problem("age", "年龄范围写反了：最小年龄应不大于最大年龄，如 [6, 12]")
         return ages
-
 
     @property
     def id(self):

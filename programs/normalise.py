@@ -8,6 +8,7 @@ a reading staff did not mean is visible in `check`. What could mean two
 things is refused with "是不是想写 …？" and the exact value to paste. Values
 it cannot read at all are left for the model to refuse.
 """
+
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
@@ -31,8 +32,11 @@ _ONE_AGE = re.compile(rf"^{_AGE}$")
 _SPLIT = re.compile(r"\s*[、，,；;]\s*")
 
 MODES = {"first_come": ("先到先得", "先报先得", "先报名先得"), "lottery": ("摇号", "抽签", "抽号", "摇号抽签")}
-STATUSES = {"published": ("发布", "已发布", "公开", "上线"), "draft": ("草稿", "未发布", "暂不发布"),
-            "archived": ("归档", "已归档", "已结束", "下线")}
+STATUSES = {
+    "published": ("发布", "已发布", "公开", "上线"),
+    "draft": ("草稿", "未发布", "暂不发布"),
+    "archived": ("归档", "已归档", "已结束", "下线"),
+}
 AUDIENCES = {"children": ("职工子女", "子女", "孩子", "儿童", "学生"), "workers": ("职工", "职工本人", "员工", "工人")}
 TYPES = {"text": ("文字", "填空", "文本"), "yesno": ("是否", "是/否", "是或否", "判断"), "choice": ("单选", "选择", "选择题")}
 TRUE = ("true", "yes", "on", "y", "是", "必填", "必答", "需要", "要", "对")
@@ -43,16 +47,13 @@ FREE = ("免费", "不收费", "无", "无费用", "0元")
 @dataclass
 class Normalised:
     data: object
-    notes: list = field(default_factory=list)      # (key path, message)
-    problems: list = field(default_factory=list)   # (key path, message)
+    notes: list = field(default_factory=list)  # (key path, message)
+    problems: list = field(default_factory=list)  # (key path, message)
 
 
 def half_width(text):
     """Full-width ASCII (０-９, Ａ-Ｚ, ：，－ and the ideographic space) as the keys on a plain keyboard."""
-    return "".join(
-        chr(ord(char) - 0xFEE0) if "！" <= char <= "～" else (" " if char == "\u3000" else char)
-        for char in text
-    )
+    return "".join(chr(ord(char) - 0xFEE0) if "！" <= char <= "～" else (" " if char == "\u3000" else char) for char in text)
 
 
 def normalise(data):
@@ -99,6 +100,7 @@ def _plain(value, path, out):
 
 def _day_halves(text):
     """下午5:30 is 17:30; 上午 and 早上 change nothing. Only with a colon: 5点半 alone stays ambiguous."""
+
     def clock(found):
         hour = int(found[2])
         if found[1] in ("下午", "晚上") and hour < 12:
@@ -154,7 +156,7 @@ def _date(value, path, out):
 def read_date(text):
     """(date, None) or (None, the Chinese reason) for the ways people write a day."""
     weekday = _WEEKDAY.search(text)
-    body = text[:weekday.start()].strip() if weekday else text
+    body = text[: weekday.start()].strip() if weekday else text
     found = _DATE.match(body) or _COMPACT_DATE.match(body)
     if not found:
         short = _NO_YEAR.match(body)
@@ -195,9 +197,9 @@ def _moment(end_of_day):
         text = _day_halves(text)
         offset = _OFFSET.search(text)
         zone = _zone(offset[1]) if offset else None
-        text = text[:offset.start()] if offset else text
+        text = text[: offset.start()] if offset else text
         clock = _CLOCK.search(text)
-        day_text = text[:clock.start()].strip() if clock else text
+        day_text = text[: clock.start()].strip() if clock else text
         day, problem = read_date(day_text)
         if problem:
             message = problem if clock or not day_text else problem.replace("YYYY-MM-DD，如 2027-01-25", "2027-01-05 09:00")

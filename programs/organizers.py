@@ -6,6 +6,7 @@ another union's. A program may still give the Chinese name: check accepts a
 name it recognises and suggests the id. Without organizers.yaml (an old
 checkout, a test folder) organizers stay free text and the text is the id.
 """
+
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,4 +100,8 @@ def check_value(value, registry):
     if found:
         return found.id, f"organizer 请写主办工会编号：organizer: {found.id}（“{value}”的编号，见 classes/{FILE}）", "warning"
     known = "、".join(f"{o.id}（{o.name}）" for o in registry.values())
-    return None, f"organizer（主办工会）“{value}”不在 classes/{FILE} 中：请写其中一个编号：{known}；新的工会请先请区总工会管理员加进名单", "error"
+    return (
+        None,
+        f"organizer（主办工会）“{value}”不在 classes/{FILE} 中：请写其中一个编号：{known}；新的工会请先请区总工会管理员加进名单",
+        "error",
+    )

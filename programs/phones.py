@@ -4,6 +4,7 @@ Staff type contact numbers in many shapes (010-8470 1234, 13800138000,
 +86 138 0013 8000); parents type their mobile. One module decides what is
 valid so the catalogue and the enrolment app never disagree.
 """
+
 import re
 from functools import lru_cache
 

@@ -6,6 +6,7 @@ shows and offers them on program pages, the staff console offers the same
 file, and `build.py verify-lottery FILE` checks one. All of them go through
 here, so the folder and the format cannot mean two things.
 """
+
 import json
 import os
 from pathlib import Path

@@ -9,6 +9,7 @@ programs/normalise.py reads (30人, 2027年1月25日, 先到先得), and its
 patterns are written with explicit full-width classes because editors run
 them as JavaScript regular expressions, where \\d is ASCII only.
 """
+
 import copy
 import json
 
@@ -48,16 +49,30 @@ PATTERNS = {
     "slug": "^[a-z0-9ａ-ｚ０-９]+(?:[-－][a-z0-9ａ-ｚ０-９]+)*$",
 }
 _EXAMPLES = {
-    "date": ["2027-01-25", "2027年1月25日"], "moment": ["2027-01-05 09:00", "2027年1月5日 9:00"],
-    "time": ["08:30-17:30"], "days": ["周一至周五", "周一、三、五", "每天"],
+    "date": ["2027-01-25", "2027年1月25日"],
+    "moment": ["2027-01-05 09:00", "2027年1月5日 9:00"],
+    "time": ["08:30-17:30"],
+    "days": ["周一至周五", "周一、三、五", "每天"],
     "phone": ["010-64700001", "13800138000", "010-64700001转8012", "12351"],
 }
-_TITLES = {"Course": "课程", "Location": "上课地点", "Contact": "联系人", "Session": "班次",
-           "Question": "附加问题", "Registration": "报名设置"}
+_TITLES = {
+    "Course": "课程",
+    "Location": "上课地点",
+    "Contact": "联系人",
+    "Session": "班次",
+    "Question": "附加问题",
+    "Registration": "报名设置",
+}
 
 
-_FIELD_OF = {"Location": "location", "Contact": "contact", "Session": "sessions", "Question": "questions",
-             "Registration": "registration", "Course": "courses"}
+_FIELD_OF = {
+    "Location": "location",
+    "Contact": "contact",
+    "Session": "sessions",
+    "Question": "questions",
+    "Registration": "registration",
+    "Course": "courses",
+}
 
 
 def _choices(words, description):
@@ -70,10 +85,14 @@ def _choices(words, description):
 
 def _boolean(description, default):
     words = [word for word in TRUE + FALSE if word not in ("true", "false")]
-    return {"description": description, "default": default, "anyOf": [
-        {"type": "boolean"},
-        {"type": "string", "enum": words, "enumDescriptions": [f"{w}：即 {'true' if w in TRUE else 'false'}" for w in words]},
-    ]}
+    return {
+        "description": description,
+        "default": default,
+        "anyOf": [
+            {"type": "boolean"},
+            {"type": "string", "enum": words, "enumDescriptions": [f"{w}：即 {'true' if w in TRUE else 'false'}" for w in words]},
+        ],
+    }
 
 
 def _text(kind, description, nullable=False):
@@ -94,11 +113,16 @@ def _overrides(schema):
         session[key] = _text("date", session[key]["description"])
     session["time"] = _text("time", session["time"]["description"], nullable=True)
     session["days"] = _text("days", session["days"]["description"], nullable=True)
-    session["capacity"] = {"description": session["capacity"]["description"], "examples": [30, "30人"],
-                           "anyOf": [{"type": "integer", "minimum": 1}, {"type": "string", "pattern": PATTERNS["capacity"]}]}
+    session["capacity"] = {
+        "description": session["capacity"]["description"],
+        "examples": [30, "30人"],
+        "anyOf": [{"type": "integer", "minimum": 1}, {"type": "string", "pattern": PATTERNS["capacity"]}],
+    }
     for model in (session, question):
-        model["id"] = {"description": model["id"]["description"],
-                       "anyOf": [{"type": "string", "pattern": PATTERNS["slug"]}, {"type": "integer", "minimum": 0}]}
+        model["id"] = {
+            "description": model["id"]["description"],
+            "anyOf": [{"type": "string", "pattern": PATTERNS["slug"]}, {"type": "integer", "minimum": 0}],
+        }
     for key in ("opens", "closes"):
         registration[key] = _text("moment", registration[key]["description"])
     registration["mode"] = _choices(MODES, registration["mode"]["description"])
@@ -106,21 +130,35 @@ def _overrides(schema):
     question["type"] = _choices(TYPES, question["type"]["description"])
     question["required"] = _boolean(question["required"]["description"], False)
     question["choices"]["anyOf"].insert(1, {"type": "string", "minLength": 1})
-    contact["phone"] = {**_text("phone", contact["phone"]["description"]),
-                        "anyOf": [{"type": "string", "pattern": PATTERNS["phone"]}, {"type": "integer"}]}
+    contact["phone"] = {
+        **_text("phone", contact["phone"]["description"]),
+        "anyOf": [{"type": "string", "pattern": PATTERNS["phone"]}, {"type": "integer"}],
+    }
     props["status"] = {**_choices(STATUSES, props["status"]["description"]), "default": "published"}
     props["audience"] = _choices(AUDIENCES, props["audience"]["description"])
     age = {"anyOf": [{"type": "integer", "minimum": AGE_MIN, "maximum": AGE_MAX}, {"type": "string", "pattern": PATTERNS["age"]}]}
-    props["ages"] = {"description": props["ages"]["description"], "default": None, "examples": [[6, 12], "6-12岁"], "anyOf": [
-        {"type": "array", "minItems": 2, "maxItems": 2, "prefixItems": [age, age], "items": age},
-        {"type": "array", "minItems": 1, "maxItems": 1, "items": {"type": "string", "pattern": PATTERNS["ages"]}},
-        {"type": "string", "pattern": PATTERNS["ages"]},
-        {"type": "null"},
-    ]}
-    props["fee"] = {"description": props["fee"]["description"], "default": 0, "examples": [0, "免费", "50元"],
-                    "anyOf": [{"type": "number", "minimum": 0}, {"type": "string", "pattern": PATTERNS["fee"]}]}
-    props["tags"] = {"description": props["tags"]["description"], "default": [],
-                     "anyOf": [props["tags"], {"type": "string", "minLength": 1}]}
+    props["ages"] = {
+        "description": props["ages"]["description"],
+        "default": None,
+        "examples": [[6, 12], "6-12岁"],
+        "anyOf": [
+            {"type": "array", "minItems": 2, "maxItems": 2, "prefixItems": [age, age], "items": age},
+            {"type": "array", "minItems": 1, "maxItems": 1, "items": {"type": "string", "pattern": PATTERNS["ages"]}},
+            {"type": "string", "pattern": PATTERNS["ages"]},
+            {"type": "null"},
+        ],
+    }
+    props["fee"] = {
+        "description": props["fee"]["description"],
+        "default": 0,
+        "examples": [0, "免费", "50元"],
+        "anyOf": [{"type": "number", "minimum": 0}, {"type": "string", "pattern": PATTERNS["fee"]}],
+    }
+    props["tags"] = {
+        "description": props["tags"]["description"],
+        "default": [],
+        "anyOf": [props["tags"], {"type": "string", "minLength": 1}],
+    }
 
 
 def _chinese_titles(node, path=()):

@@ -3,6 +3,7 @@
 Values staff must supply are PLACEHOLDER, which `check` refuses, so a
 half-filled template can never be published by accident.
 """
+
 from datetime import date, timedelta
 
 from .model import PLACEHOLDER

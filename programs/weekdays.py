@@ -3,6 +3,7 @@
 Parsing it once here gives the attendance sheet, the calendar file and the
 catalogue the same list of class days.
 """
+
 import re
 from datetime import timedelta
 

@@ -9,6 +9,7 @@ and 2027-01-20 as a timestamp. Only an empty value, ~ and null mean "not
 filled in"; programs/normalise.py turns text into numbers, dates and
 booleans knowing which key it belongs to, and says what it read.
 """
+
 import re
 from dataclasses import dataclass, field
 

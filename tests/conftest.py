@@ -7,6 +7,7 @@ against a real server on 127.0.0.1 (scripts/ensure-postgres starts or
 installs one); each test gets its own schema, dropped afterwards, so
 engineers and CI can run the suites at once against the same database.
 """
+
 import os
 import subprocess
 import uuid
@@ -24,12 +25,19 @@ CHROMIUM = Path("/usr/bin/chromium")
 def pytest_collection_modifyitems(config, items):
     """A test marked sqlite_only is about SQLite itself (its file, its pragmas): it runs
     once, with the SQLite `database`, not again on PostgreSQL."""
-    on_postgres = [item for item in items if item.get_closest_marker("sqlite_only")
-                   and getattr(item, "callspec", None) and item.callspec.params.get("database") == "postgresql"]
+    on_postgres = [
+        item
+        for item in items
+        if item.get_closest_marker("sqlite_only")
+        and getattr(item, "callspec", None)
+        and item.callspec.params.get("database") == "postgresql"
+    ]
     if on_postgres:
         config.hook.pytest_deselected(items=on_postgres)
         dropped = set(on_postgres)
         items[:] = [item for item in items if item not in dropped]
+
+
 @pytest.fixture(autouse=True)
 def phones_unverified_unless_a_test_asks(monkeypatch):
     """Phone verification (FORMS_APP_VERIFY_PHONE) defaults on in the app; the suites written before it
@@ -38,8 +46,14 @@ def phones_unverified_unless_a_test_asks(monkeypatch):
     monkeypatch.setenv("FORMS_APP_VERIFY_PHONE", "false")
 
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@
 As in sqlite-utils and Datasette: a setting, a command or a storage method
 added without a line in the docs fails here, not in a newcomer's first week.
 """
+
 import inspect
 import re
 

@@ -5,6 +5,7 @@ Also here: the short result link an SMS carries (/s/<token>), and, only when
 DEV_MESSAGES is set (as `make run` does), the development page /dev/messages
 that shows what the development sender would have sent.
 """
+
 from pathlib import Path
 
 import click
@@ -76,6 +77,10 @@ def init_app(app):
             raise click.ClickException(str(missing)) from None
         if once:
             done = worker.run_once()
-            click.echo("已发送 {sent} 条，等待重试 {retrying} 条，放弃 {failed} 条，核实为已发送 {recovered} 条，新排开课提醒 {reminders} 条。".format(**done))
+            click.echo(
+                "已发送 {sent} 条，等待重试 {retrying} 条，放弃 {failed} 条，核实为已发送 {recovered} 条，新排开课提醒 {reminders} 条。".format(
+                    **done
+                )
+            )
             return
         worker.run(interval)

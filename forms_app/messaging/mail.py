@@ -5,6 +5,7 @@ Optional: without STAFF_ALERT_EMAIL and SMTP_HOST nothing is sent. The mail name
 the class, the session, the kind of message and the provider's reason, and links
 to the person's page in the console; it carries no child's name or phone number.
 """
+
 import logging
 import smtplib
 from email.message import EmailMessage

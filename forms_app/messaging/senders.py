@@ -14,6 +14,7 @@ Providers send only approved templates (texts.py lists them, docs/operations.md
 says how to submit them); a sender passes the template code configured for the
 message kind and the parameters, never free text.
 """
+
 import json
 import logging
 import threading
@@ -93,8 +94,11 @@ class AliyunSender(Sender):
         from alibabacloud_dysmsapi20170525 import models
 
         request = models.SendSmsRequest(
-            phone_numbers=phone, sign_name=self.sign_name, template_code=self.template(kind),
-            template_param=json.dumps(params, ensure_ascii=False), out_id=key,
+            phone_numbers=phone,
+            sign_name=self.sign_name,
+            template_code=self.template(kind),
+            template_param=json.dumps(params, ensure_ascii=False),
+            out_id=key,
         )
         body = self._call(self.client.send_sms, request)
         if body.code != "OK":
@@ -120,7 +124,9 @@ class AliyunSender(Sender):
         try:
             return method(request).body
         except Exception as error:  # the SDK raises its own and the HTTP library's errors alike
-            raise SendFailed(f"阿里云：{getattr(error, 'code', None) or type(error).__name__} {getattr(error, 'message', None) or error}") from None
+            raise SendFailed(
+                f"阿里云：{getattr(error, 'code', None) or type(error).__name__} {getattr(error, 'message', None) or error}"
+            ) from None
 
 
 class TencentSender(Sender):
@@ -143,7 +149,9 @@ class TencentSender(Sender):
             raise NotConfigured("腾讯云短信需要 FORMS_APP_SMS_ACCESS_KEY_ID、FORMS_APP_SMS_ACCESS_KEY_SECRET 和 FORMS_APP_SMS_APP_ID")
         endpoint = self.endpoint or "sms.tencentcloudapi.com"
         profile = HttpProfile(
-            protocol="http" if endpoint.startswith("http://") else "https", endpoint=endpoint.split("://")[-1], reqTimeout=TIMEOUT_MS // 1000
+            protocol="http" if endpoint.startswith("http://") else "https",
+            endpoint=endpoint.split("://")[-1],
+            reqTimeout=TIMEOUT_MS // 1000,
         )
         self.client = sms_client.SmsClient(
             credential.Credential(key_id, secret), config.get("SMS_REGION") or "ap-guangzhou", ClientProfile(httpProfile=profile)
@@ -186,7 +194,10 @@ class DevSender(Sender):
 
     def send(self, phone, kind, params, key):
         line = {
-            "at": datetime.now(SHANGHAI).isoformat(timespec="seconds"), "to": mask(phone), "kind": kind, "key": key,
+            "at": datetime.now(SHANGHAI).isoformat(timespec="seconds"),
+            "to": mask(phone),
+            "kind": kind,
+            "key": key,
             "text": texts.render(kind, params, self.sign_name, self.public_url),
         }
         with self.lock, open(self.path, "a", encoding="utf-8") as handle:

@@ -8,6 +8,7 @@ the result link's token is a parameter. Each text, sign included, fits one
 SMS of 70 characters: `fit` shortens the class title (then the name) when a
 long one would not.
 """
+
 import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -25,12 +26,18 @@ LINK = "详情 {site}/s/${link}"
 TEMPLATES = {
     "code": Template(("code",), "验证码${code}，5分钟内有效，仅用于托管班报名，请勿告诉他人。"),
     "confirmed": Template(("name", "cls", "session", "link"), "${name}已报名成功：${cls}（${session}）。" + LINK),
-    "waitlisted": Template(("name", "cls", "session", "position", "link"), "${name}已进入${cls}（${session}）候补第${position}位，补上后短信通知。" + LINK),
+    "waitlisted": Template(
+        ("name", "cls", "session", "position", "link"), "${name}已进入${cls}（${session}）候补第${position}位，补上后短信通知。" + LINK
+    ),
     "promoted": Template(("name", "cls", "session", "link"), "${name}已从候补转为报名成功：${cls}（${session}）。" + LINK),
     "drawn_won": Template(("cls", "session", "name", "link"), "${cls}（${session}）摇号结果：${name}中签，报名成功。" + LINK),
-    "drawn_waitlisted": Template(("cls", "session", "name", "position", "link"), "${cls}（${session}）摇号结果：${name}未中签，候补第${position}位。" + LINK),
+    "drawn_waitlisted": Template(
+        ("cls", "session", "name", "position", "link"), "${cls}（${session}）摇号结果：${name}未中签，候补第${position}位。" + LINK
+    ),
     "moved": Template(("name", "cls", "session", "result", "link"), "工作人员已将${name}转到${cls}（${session}）：${result}。" + LINK),
-    "cancelled": Template(("name", "cls", "session", "link"), "工作人员已取消${name}的报名：${cls}（${session}），有疑问请联系主办方。" + LINK),
+    "cancelled": Template(
+        ("name", "cls", "session", "link"), "工作人员已取消${name}的报名：${cls}（${session}），有疑问请联系主办方。" + LINK
+    ),
     "reminder": Template(("name", "cls", "session", "time", "link"), "提醒：${name}明天上${cls}（${session}），${time}。" + LINK),
 }
 LABELS = {

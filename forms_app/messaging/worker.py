@@ -14,6 +14,7 @@ worker asks the provider by the row's key before sending. Aliyun can answer
 SessionContext echo), the row is marked failed as 发送结果不明 for staff to
 check, rather than sent a second time.
 """
+
 import logging
 import os
 import socket

@@ -6,6 +6,7 @@ what keeps other pages of its origin out in isolation.py, who may see what in
 access.py, pages in console.py, attendance.py and exports.py, program files edited and published in editor.py, shell commands
 in cli.py.
 """
+
 from . import account_pages, attendance, auth, cli, console, editor, exports, isolation, labels, organizers, sessions, teacher_view
 
 

@@ -4,6 +4,7 @@ Every console view reaches a program, session or enrolment through these
 functions, and an out-of-bounds one is a 404, the same answer a wrong guess
 gets, so an id from another organizer reveals nothing.
 """
+
 from flask import abort, g
 
 from .. import served

@@ -7,6 +7,7 @@ one) and listed on the accounts page. A password change or a disable ends
 that account's open sessions at once (auth.py fingerprints the hash); the
 admin cannot disable their own account, so nobody locks the district out.
 """
+
 import re
 from dataclasses import replace
 
@@ -56,6 +57,7 @@ def _choices():
     if listed:
         return listed
     from .. import served  # no organizers.yaml: the unions the program files name
+
     return sorted({(p.organizer_id, p.organizer) for p in served.catalogue().programs})
 
 
@@ -72,7 +74,11 @@ def _account_or_404(username):
 
 def _page(form, status=200):
     return render_template(
-        "staff/accounts.html", form=form, people=get_db().all_staff(), action=ActionForm(), reset=ResetForm(),
+        "staff/accounts.html",
+        form=form,
+        people=get_db().all_staff(),
+        action=ActionForm(),
+        reset=ResetForm(),
         events=list(reversed(get_db().audit(ACCOUNTS, "")))[:100],
     ), status
 
@@ -116,7 +122,9 @@ def disable(username):
     if account.username == g.staff.username:
         flash("不能停用自己正在使用的账号。")
         return redirect(url_for("staff_accounts.index"), 303)
-    asked = unless_confirmed(f"确定停用账号 {username} 吗？", "停用后这个账号立即退出，不能再登录；重设密码会重新启用。", url_for("staff_accounts.index"))
+    asked = unless_confirmed(
+        f"确定停用账号 {username} 吗？", "停用后这个账号立即退出，不能再登录；重设密码会重新启用。", url_for("staff_accounts.index")
+    )
     if asked:
         return asked
     get_db().save_staff(replace(account, disabled=True))

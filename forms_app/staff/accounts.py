@@ -3,6 +3,7 @@
 Accounts are created from the command line, never from a web page, so a
 stolen staff session cannot mint another account.
 """
+
 from dataclasses import replace
 
 from argon2 import PasswordHasher, profiles

@@ -3,6 +3,7 @@
 Only children with a confirmed place are expected; a tap posts one small
 form, so the page works without JavaScript on any phone browser.
 """
+
 from datetime import date
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
@@ -48,9 +49,7 @@ def check_in(program_id, session_id, day):
     wanted = _day_or_404(session, day)
     marks = get_db().attendance(program.id, session.id)
     children = [(e, marks.get((e.id, wanted.isoformat()))) for e in _expected(program, session)]
-    return render_template(
-        "staff/check_in.html", program=program, session=session, day=wanted, children=children, form=MarkForm()
-    )
+    return render_template("staff/check_in.html", program=program, session=session, day=wanted, children=children, form=MarkForm())
 
 
 @bp.post("/sessions/<program_id>/<session_id>/attendance/<day>/<int:enrolment_id>")

@@ -9,6 +9,7 @@ attacker down, more lock that address out of the account (or out of the
 console) for the hour, whatever password comes next. Guessing from elsewhere
 never locks the owner out of their own account.
 """
+
 import hashlib
 import time
 
@@ -115,4 +116,3 @@ def logout_form():
 
 def actor():
     return f"staff:{g.staff.username}"
-

@@ -2,6 +2,7 @@
 
 Commands that operate the app itself (catalogue, schema, backup, retention) are forms_app/cli.py.
 """
+
 from dataclasses import replace
 
 import click

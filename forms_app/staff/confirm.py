@@ -4,6 +4,7 @@ The first POST answers with a page that says what will happen and repeats
 the form with `confirmed=yes`; only that second POST acts. It needs no
 script, so it works on any phone and under the console's strict policy.
 """
+
 from flask import render_template, request
 
 

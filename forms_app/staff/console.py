@@ -1,5 +1,6 @@
 """The console's pages: programs and counts, a session's roster, one person, and
 the changes staff make, each through the same storage transaction parents use."""
+
 from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import SearchField, SelectField
@@ -42,8 +43,14 @@ def dashboard():
     lots = {(lot.program, lot.session): lot for lot in get_db().lotteries()}
     failures = get_db().failed_messages(limit=20) if g.staff.admin else None
     return render_template(
-        "staff/dashboard.html", programs=access.programs(), problems=access.problems(), counts=counts, lots=lots, statuses=STATUSES,
-        form=ActionForm(), failures=failures,
+        "staff/dashboard.html",
+        programs=access.programs(),
+        problems=access.problems(),
+        counts=counts,
+        lots=lots,
+        statuses=STATUSES,
+        form=ActionForm(),
+        failures=failures,
     )
 
 
@@ -71,8 +78,17 @@ def roster(program_id, session_id):
     tally = {status: sum(1 for e in people if e.status == status) for status in STATUSES}
     lot = lottery.find(program.id, session.id)
     return render_template(
-        "staff/roster.html", program=program, session=session, people=shown, words=words, tally=tally,
-        lot=lot, tickets=lottery.tickets(lot, shown), twins=names.likely_duplicates(people), form=ActionForm(), search=search,
+        "staff/roster.html",
+        program=program,
+        session=session,
+        people=shown,
+        words=words,
+        tally=tally,
+        lot=lot,
+        tickets=lottery.tickets(lot, shown),
+        twins=names.likely_duplicates(people),
+        form=ActionForm(),
+        search=search,
         messages=get_db().messages(program.id, session.id),
     )
 
@@ -83,8 +99,13 @@ def person(program_id, session_id, enrolment_id):
     enrolment = access.roster_entry_or_404(program, session, enrolment_id)
     get_db().log(program.id, session.id, enrolment.id, "viewed", actor(), {})
     return render_template(
-        "staff/person.html", program=program, session=session, enrolment=enrolment,
-        events=get_db().audit(program.id, session.id, enrolment.id), form=ActionForm(), move=_move_form(program, session),
+        "staff/person.html",
+        program=program,
+        session=session,
+        enrolment=enrolment,
+        events=get_db().audit(program.id, session.id, enrolment.id),
+        form=ActionForm(),
+        move=_move_form(program, session),
         messages=get_db().messages(program.id, session.id, enrolment.id).get(enrolment.id, []),
     )
 
@@ -121,7 +142,9 @@ def _acted_on(program_id, session_id, enrolment_id, make_form):
 def cancel(program_id, session_id, enrolment_id):
     program, session, enrolment, _form = _acted_on(program_id, session_id, enrolment_id, _action_form)
     asked = unless_confirmed(
-        f"确定取消 {enrolment.name} 的报名吗？", "取消后不能恢复；空出的名额会按顺序给候补的第一位。", _person_url(program, session, enrolment.id)
+        f"确定取消 {enrolment.name} 的报名吗？",
+        "取消后不能恢复；空出的名额会按顺序给候补的第一位。",
+        _person_url(program, session, enrolment.id),
     )
     if asked:
         return asked
@@ -172,9 +195,7 @@ def move(program_id, session_id, enrolment_id):
 def audit(program_id, session_id):
     program, session = access.session_or_404(program_id, session_id)
     names = {e.id: e.name for e in get_db().roster(program.id, session.id)}
-    return render_template(
-        "staff/audit.html", program=program, session=session, events=get_db().audit(program.id, session.id), names=names
-    )
+    return render_template("staff/audit.html", program=program, session=session, events=get_db().audit(program.id, session.id), names=names)
 
 
 @bp.post("/sessions/<program_id>/<session_id>/draw")
@@ -195,8 +216,12 @@ def draw(program_id, session_id):
         flash(refused.message)
     else:
         flash(
-            (f"摇号完成：中签 {len(record['confirmed'])} 人，候补 {len(record['waitlisted'])} 人。"
-             if fresh else "这个班次已经摇过号，结果不变。") + lottery.settled_message(settled)
+            (
+                f"摇号完成：中签 {len(record['confirmed'])} 人，候补 {len(record['waitlisted'])} 人。"
+                if fresh
+                else "这个班次已经摇过号，结果不变。"
+            )
+            + lottery.settled_message(settled)
         )
     return redirect(url_for("staff.roster", program_id=program.id, session_id=session.id), 303)
 
@@ -210,4 +235,3 @@ def lottery_record(program_id, session_id):
     response = jsonify(published.public_record(lot))
     response.headers["Content-Disposition"] = f'attachment; filename="{published.download_name(program.id, session.id)}"'
     return response
-

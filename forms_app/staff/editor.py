@@ -13,6 +13,7 @@ enrolment app through served.reload and, when FORMS_APP_SITE_OUT names an
 output folder, rebuilds the catalogue site with `build.py build` in a
 background process so the request does not wait for MkDocs.
 """
+
 import difflib
 import fcntl
 import hashlib
@@ -113,10 +114,13 @@ def check(path, text, creating):
         problems = problems + [Issue(name, 1, f"班级编号“{path.stem}”已存在，请换一个文件名。")]
     if program is not None and not _may_edit(program.organizer_id):
         mine = organizers.of(g.staff)
-        problems = problems + [Issue(
-            name, _line_of_key(text, "organizer"),
-            f"organizer（主办工会）必须是你所属的“{organizers.name(mine)}”{'' if organizers.name(mine) == mine else f'（{mine}）'}：不能以别的工会名义发布班级",
-        )]
+        problems = problems + [
+            Issue(
+                name,
+                _line_of_key(text, "organizer"),
+                f"organizer（主办工会）必须是你所属的“{organizers.name(mine)}”{'' if organizers.name(mine) == mine else f'（{mine}）'}：不能以别的工会名义发布班级",
+            )
+        ]
         program = None
     if problems:
         program = None
@@ -245,8 +249,15 @@ def save(program_id):
 
 def _page(program_id, path, form, text, shown, problems, notices, action):
     return render_template(
-        "staff/editor.html", program_id=program_id, relative=path.relative_to(_classes()), form=form,
-        lines=_by_line(text, problems + notices), problems=problems, notices=notices, preview=shown, action=action,
+        "staff/editor.html",
+        program_id=program_id,
+        relative=path.relative_to(_classes()),
+        form=form,
+        lines=_by_line(text, problems + notices),
+        problems=problems,
+        notices=notices,
+        preview=shown,
+        action=action,
         history=[e for e in reversed(get_db().audit(program_id, "")) if e.action == "program_published"][:20],
     )
 
@@ -274,13 +285,18 @@ def _publish(path, text, base, program):
         path.parent.mkdir(parents=True, exist_ok=True)
         _write_atomically(path, new_bytes)
         relative = str(path.relative_to(_classes()))
-        diff = "".join(difflib.unified_diff(
-            (old or b"").decode("utf-8-sig", errors="replace").splitlines(keepends=True),
-            text.splitlines(keepends=True), f"a/{relative}", f"b/{relative}",
-        ))
+        diff = "".join(
+            difflib.unified_diff(
+                (old or b"").decode("utf-8-sig", errors="replace").splitlines(keepends=True),
+                text.splitlines(keepends=True),
+                f"a/{relative}",
+                f"b/{relative}",
+            )
+        )
         commit = _git_commit(path, f"{'新建' if old is None else '修改'}班级 {program.id}（{g.staff.username} 在工作人员后台发布）")
-        get_db().log(program.id, "", None, "program_published", actor(),
-                     {"path": relative, "created": old is None, "diff": diff, "commit": commit})
+        get_db().log(
+            program.id, "", None, "program_published", actor(), {"path": relative, "created": old is None, "diff": diff, "commit": commit}
+        )
     try:
         served.reload(current_app._get_current_object(), actor())
     except served.InvalidCatalogue as invalid:
@@ -319,8 +335,20 @@ def _git_commit(path, message):
             return None
         author = f"{g.staff.username} <{g.staff.username}@staff.invalid>"
         added = git("add", "--", path.name)
-        done = git("-c", "user.name=报名系统", "-c", "user.email=forms-app@localhost",
-                   "commit", "--quiet", f"--author={author}", "-m", message, "--only", "--", path.name)
+        done = git(
+            "-c",
+            "user.name=报名系统",
+            "-c",
+            "user.email=forms-app@localhost",
+            "commit",
+            "--quiet",
+            f"--author={author}",
+            "-m",
+            message,
+            "--only",
+            "--",
+            path.name,
+        )
         if added.returncode or done.returncode:
             current_app.logger.error("git commit of %s failed: %s%s", path, added.stderr, done.stderr)
             return None

@@ -8,6 +8,7 @@ repository can edit. Excel refuses some characters in a sheet title and more
 than 31 of them, and a session name such as 第一期（1/25—1/29） has them: the
 title and the download's file name use full-width look-alikes instead.
 """
+
 import csv
 import io
 import re
@@ -26,8 +27,9 @@ bp = Blueprint("staff_exports", __name__, url_prefix="/staff")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # What Excel (openpyxl's INVALID_TITLE_REGEX) and common file systems refuse, as full-width characters.
-LOOK_ALIKES = str.maketrans({"/": "／", "\\": "＼", "?": "？", "*": "＊", "[": "［", "]": "］", ":": "：",
-                             '"': "＂", "<": "＜", ">": "＞", "|": "｜"})
+LOOK_ALIKES = str.maketrans(
+    {"/": "／", "\\": "＼", "?": "？", "*": "＊", "[": "［", "]": "］", ":": "：", '"': "＂", "<": "＜", ">": "＞", "|": "｜"}
+)
 SHEET_TITLE_MAX = 31
 
 
@@ -55,11 +57,20 @@ def table(program, people):
     rows = []
     for e in people:
         answers = [_answer(e.answers.get(question.id)) for question in questions]
-        rows.append([
-            e.code, e.name, e.birthdate.isoformat() if e.birthdate else "", e.guardian_name or "", e.phone,
-            e.employer or "", STATUS_LABELS[e.status], e.position or "", e.created_at[:16].replace("T", " "),
-            *answers,
-        ])
+        rows.append(
+            [
+                e.code,
+                e.name,
+                e.birthdate.isoformat() if e.birthdate else "",
+                e.guardian_name or "",
+                e.phone,
+                e.employer or "",
+                STATUS_LABELS[e.status],
+                e.position or "",
+                e.created_at[:16].replace("T", " "),
+                *answers,
+            ]
+        )
     return [_inert(cell) for cell in header], [[_inert(cell) for cell in row] for row in rows]
 
 
@@ -101,9 +112,7 @@ def _download(program_id, session_id, kind):
     response = make_response(body)
     response.headers["Content-Type"] = "text/csv; charset=utf-8" if kind == "csv" else XLSX
     readable = quote(f"{file_name(program.title, session.name)}.{kind}")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="{program.id}-{session.id}.{kind}"; filename*=UTF-8\'\'{readable}'
-    )
+    response.headers["Content-Disposition"] = f"attachment; filename=\"{program.id}-{session.id}.{kind}\"; filename*=UTF-8''{readable}"
     return response
 
 

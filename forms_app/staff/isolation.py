@@ -19,6 +19,7 @@ STAFF_HOST, when set, is the one host name the console answers on (404 on
 any other): production gives the console an origin of its own, which no
 catalogue page shares. Unset, as in `make run`, it answers on any host.
 """
+
 from flask import abort, current_app, request
 
 from .sessions import is_staff_path

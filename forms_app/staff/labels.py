@@ -1,4 +1,5 @@
 """How audit events and their actors read to staff, in one sentence each."""
+
 from ..capacity import STATUS_LABELS
 from ..messaging import texts
 

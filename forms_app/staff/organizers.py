@@ -4,6 +4,7 @@ Accounts made before the list existed hold the union's Chinese name; they
 resolve to the same id here, so they keep seeing their classes without a
 data migration, and a union renamed in the list keeps its staff.
 """
+
 from flask import g
 
 from .. import served

@@ -12,6 +12,7 @@ as a staff one.
 Two cookie interfaces, chosen per request, rather than one whose settings
 change per request: gunicorn's threads share the one app.session_interface.
 """
+
 from flask import request
 from flask.sessions import SecureCookieSessionInterface
 from flask.sessions import SessionInterface as FlaskSessionInterface

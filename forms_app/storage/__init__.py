@@ -4,6 +4,7 @@ The transactions themselves are `rules.py`, written once; `sqlite.py` and
 `postgres.py` are the two databases they run on. The contract tests
 (tests/contract) hold both to the same answers.
 """
+
 import time
 from contextvars import ContextVar
 from dataclasses import dataclass, field

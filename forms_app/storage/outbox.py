@@ -3,6 +3,7 @@
 The SMS worker leases rows, sends them and records the provider's answer;
 staff see each row's state beside the person it was for.
 """
+
 import json
 from dataclasses import dataclass
 

@@ -20,6 +20,7 @@ connection from the pool, and, in each write transaction, `lock_timeout` and
 server that is gone, read-only or out of disk is `Unavailable`: the
 transaction is rolled back and the app answers 503.
 """
+
 import os
 import threading
 from contextlib import contextmanager
@@ -104,8 +105,13 @@ class PostgresDatabase:
 
     def __init__(self, url, size=POOL_SIZE):
         self.pool = ConnectionPool(
-            url, min_size=1, max_size=size, timeout=POOL_TIMEOUT_SECONDS, open=True,
-            kwargs={"autocommit": True, "row_factory": dict_row}, check=ConnectionPool.check_connection,
+            url,
+            min_size=1,
+            max_size=size,
+            timeout=POOL_TIMEOUT_SECONDS,
+            open=True,
+            kwargs={"autocommit": True, "row_factory": dict_row},
+            check=ConnectionPool.check_connection,
             configure=_bounded,
         )
 
@@ -137,5 +143,5 @@ class PostgresDatabase:
     def backup(self, path):
         raise NotImplementedError(
             "PostgreSQL 数据库不能用 flask backup 备份，请用 pg_dump，例如："
-            "pg_dump --format=custom --file=forms.dump \"$FORMS_APP_DATABASE\"；恢复用 pg_restore。"
+            'pg_dump --format=custom --file=forms.dump "$FORMS_APP_DATABASE"；恢复用 pg_restore。'
         )

@@ -4,6 +4,7 @@ What an enrolment row holds and how a repeated submission is recognised
 must not depend on the database, or moving a district from SQLite to
 PostgreSQL would change answers.
 """
+
 import json
 from datetime import date
 

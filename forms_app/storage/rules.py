@@ -8,6 +8,7 @@ how to connect, how a write transaction becomes exclusive, the placeholder
 style, and backup. SQL here is written once with `?` placeholders in the
 subset both SQLite and PostgreSQL speak.
 """
+
 import hmac
 import json
 import secrets
@@ -217,9 +218,7 @@ class Storage:
                 raise UnknownSession(f"{found.program}/{session}")
             self._refuse_duplicate(tx, found, session, place["mode"])
             confirmed, waiting = self._tally(tx, found.program, session, place["capacity"])
-            status = capacity.status_for_new(
-                place["mode"], place["capacity"], confirmed, waiting, self._drawn(tx, found.program, session)
-            )
+            status = capacity.status_for_new(place["mode"], place["capacity"], confirmed, waiting, self._drawn(tx, found.program, session))
             tx.run(
                 "UPDATE enrolments SET session = ?, status = ?, queue = ?, person_key = ?, updated_at = ? WHERE id = ?",
                 [session, status, self._queue_end(tx, found.program, session), records.person_key(found, place["mode"]), stamp(), found.id],
@@ -471,7 +470,10 @@ class Storage:
                     [owner, lease_until, "m" + secrets.token_hex(10), row["id"], at],
                 )
                 if taken:
-                    found = tx.one(f"SELECT {outbox.COLUMNS}, e.name FROM outbox o LEFT JOIN enrolments e ON e.id = o.enrolment_id WHERE o.id = ?", [row["id"]])
+                    found = tx.one(
+                        f"SELECT {outbox.COLUMNS}, e.name FROM outbox o LEFT JOIN enrolments e ON e.id = o.enrolment_id WHERE o.id = ?",
+                        [row["id"]],
+                    )
                     claimed.append(outbox.message(found, uncertain=row["lease_owner"] is not None))
         return claimed
 
@@ -530,7 +532,9 @@ class Storage:
         queued = 0
         with self.database.writing() as tx:
             self._lock(tx, program, session)
-            for enrolment in self._many(tx, "program = ? AND session = ? AND status = 'confirmed' AND phone <> '' ORDER BY id", [program, session]):
+            for enrolment in self._many(
+                tx, "program = ? AND session = ? AND status = 'confirmed' AND phone <> '' ORDER BY id", [program, session]
+            ):
                 message = notices.place_changed(enrolment, notices.REMINDER, at)
                 queued += tx.run(
                     f"INSERT INTO outbox ({', '.join(message)}) VALUES ({', '.join('?' * len(message))}) ON CONFLICT DO NOTHING",
@@ -581,7 +585,10 @@ class Storage:
                 " window_sends = CASE WHEN window_sends > 0 THEN window_sends - 1 ELSE 0 END WHERE phone = ?",
                 [phone],
             )
-            tx.run("UPDATE code_senders SET window_sends = CASE WHEN window_sends > 0 THEN window_sends - 1 ELSE 0 END WHERE address = ?", [address])
+            tx.run(
+                "UPDATE code_senders SET window_sends = CASE WHEN window_sends > 0 THEN window_sends - 1 ELSE 0 END WHERE address = ?",
+                [address],
+            )
 
     def check_code(self, phone, code_hash, at, max_tries):
         """Returns "ok" once for the right code (then it is used up), else "missing", "expired", "burnt" (too
@@ -657,7 +664,9 @@ class Storage:
     def _anonymise(self, tx, where, params):
         """Clear every personal field of the matching enrolments and their outbox messages; the
         row, its status and its place in the counts stay. Returns how many were cleared."""
-        tx.run(f"UPDATE outbox SET recipient = NULL, payload = NULL WHERE enrolment_id IN (SELECT id FROM enrolments WHERE {where})", params)
+        tx.run(
+            f"UPDATE outbox SET recipient = NULL, payload = NULL WHERE enrolment_id IN (SELECT id FROM enrolments WHERE {where})", params
+        )
         return tx.run(
             f"""
             UPDATE enrolments SET name = ? || ' ' || code, phone = '', birthdate = NULL, guardian_name = NULL, person_key = NULL,
@@ -697,7 +706,8 @@ class Storage:
         """One live enrolment per person (`records.person_key`) and session; rows from before
         that key (left without one when a look-alike already held it) still count exactly."""
         existing = mode and self._one(
-            tx, "program = ? AND session = ? AND person_key = ? AND status <> 'cancelled'",
+            tx,
+            "program = ? AND session = ? AND person_key = ? AND status <> 'cancelled'",
             [person.program, session, records.person_key(person, mode)],
         )
         existing = existing or self._one(
@@ -742,9 +752,9 @@ class Storage:
 
     def _queue_end(self, tx, program, session):
         """Arrival order: one past the last queue number the session has used."""
-        return tx.one(
-            "SELECT coalesce(max(queue), 0) + 1 AS queue FROM enrolments WHERE program = ? AND session = ?", [program, session]
-        )["queue"]
+        return tx.one("SELECT coalesce(max(queue), 0) + 1 AS queue FROM enrolments WHERE program = ? AND session = ?", [program, session])[
+            "queue"
+        ]
 
     def _insert_enrolment(self, tx, applicant, submission, status, person_key):
         """Insert with a fresh short code, drawing again in the rare case another enrolment holds it."""
@@ -797,7 +807,9 @@ class Storage:
         return bool(row and row["drawn_at"])
 
     def _lottery(self, tx, program, session):
-        return tx.one(f"SELECT {LOTTERY_COLUMNS} FROM lotteries WHERE program = ? AND session = ?{self.database.for_update}", [program, session])
+        return tx.one(
+            f"SELECT {LOTTERY_COLUMNS} FROM lotteries WHERE program = ? AND session = ?{self.database.for_update}", [program, session]
+        )
 
     def _set_status(self, tx, enrolment_id, status):
         tx.run("UPDATE enrolments SET status = ?, updated_at = ? WHERE id = ?", [status, stamp(), enrolment_id])

@@ -26,6 +26,7 @@ writers queued behind it try only briefly instead of each waiting the whole
 budget again. A full disk, a read-only file or an I/O error is `Unavailable`
 too; the transaction is rolled back whole.
 """
+
 import fcntl
 import os
 import sqlite3
@@ -45,8 +46,14 @@ PRIVATE = 0o600
 STUCK_MEMORY_SECONDS, STUCK_TRY_SECONDS = 10.0, 0.2
 # The SQLite result codes that mean "the database cannot do this now", not a bug in our SQL.
 UNAVAILABLE = {
-    5: "busy", 6: "locked", 7: "out of memory", 8: "read-only", 10: "I/O error",
-    13: "disk full", 14: "cannot open", 15: "lock protocol",
+    5: "busy",
+    6: "locked",
+    7: "out of memory",
+    8: "read-only",
+    10: "I/O error",
+    13: "disk full",
+    14: "cannot open",
+    15: "lock protocol",
 }
 
 _reusable = threading.local()

@@ -5,6 +5,7 @@ Every test that uses the app runs twice, on an SQLite file and on a fresh
 schema of a real PostgreSQL, so each rule is shown through HTTP on both
 backends; tests marked sqlite_only are about SQLite itself and run once.
 """
+
 import pytest
 
 from forms_app import create_app

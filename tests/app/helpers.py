@@ -1,5 +1,6 @@
 """Helpers for the enrolment app's tests: programs written as YAML with windows
 relative to now, form and API bodies, and a real gunicorn server."""
+
 import os
 import re
 import signal
@@ -165,8 +166,12 @@ class Server:
         # unread pipe fills up and blocks every worker mid-request.
         self.log = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
-            command, cwd=ROOT, env={**os.environ, **self.env}, start_new_session=True,
-            stdout=subprocess.DEVNULL, stderr=self.log,
+            command,
+            cwd=ROOT,
+            env={**os.environ, **self.env},
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=self.log,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:

@@ -1,4 +1,5 @@
 """The JSON API through HTTP: availability, enrol, show, cancel, and its OpenAPI description."""
+
 import socket
 import threading
 from datetime import datetime, timedelta
@@ -21,7 +22,10 @@ def test_enrolments_are_confirmed_then_waitlisted_with_positions(client):
     assert [r.status_code for r in answers] == [201] * 4
     bodies = [r.get_json() for r in answers]
     assert [(b["status"], b["position"]) for b in bodies] == [
-        ("confirmed", None), ("confirmed", None), ("waitlisted", 1), ("waitlisted", 2),
+        ("confirmed", None),
+        ("confirmed", None),
+        ("waitlisted", 1),
+        ("waitlisted", 2),
     ]
     assert len({b["reference"] for b in bodies}) == 4 and all(len(b["code"]) == 8 for b in bodies)
     assert answers[0].headers["Cache-Control"] == "no-store"
@@ -106,7 +110,11 @@ def test_availability_shows_live_places_and_states(classes, make_app):
     response = client.get("/api/availability")
     table = response.get_json()
     assert table["wangjing-winter"]["week-1"] == {
-        "capacity": 2, "confirmed": 2, "waitlisted": 1, "remaining": 0, "state": "full",
+        "capacity": 2,
+        "confirmed": 2,
+        "waitlisted": 1,
+        "remaining": 0,
+        "state": "full",
     }
     assert table["lottery-class"]["week-1"]["state"] == "open"
     assert table["later"]["week-1"]["state"] == "not_open"
@@ -121,7 +129,8 @@ def test_the_api_answers_exactly_as_its_openapi_description_says(client, app):
     described = {(path, method.upper()) for path, item in spec["paths"].items() for method in item}
     served = {
         (rule.rule.replace("<reference>", "{reference}"), method)
-        for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/") or rule.rule == "/healthz"
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/") or rule.rule == "/healthz"
         for method in rule.methods - {"HEAD", "OPTIONS"}
     }
     assert described == served
@@ -141,7 +150,13 @@ def test_the_api_answers_exactly_as_its_openapi_description_says(client, app):
     check(client.get(f"/api/enrolments/{reference}"), "/api/enrolments/{reference}", "get")
     check(client.post(f"/api/enrolments/{reference}/cancel"), "/api/enrolments/{reference}/cancel", "post")
     check(client.get("/api/enrolments/nope"), "/api/enrolments/{reference}", "get")
-    jsonschema.validate(api_child(), {**spec["paths"]["/api/enrolments"]["post"]["requestBody"]["content"]["application/json"]["schema"], "components": spec["components"]})
+    jsonschema.validate(
+        api_child(),
+        {
+            **spec["paths"]["/api/enrolments"]["post"]["requestBody"]["content"]["application/json"]["schema"],
+            "components": spec["components"],
+        },
+    )
 
 
 def test_enrolments_are_rate_limited_per_phone(make_app):

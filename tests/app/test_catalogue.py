@@ -1,5 +1,6 @@
 """The app reads capacities and windows from the YAML: at start, on `flask reload`,
 and in every other worker once it notices the reload."""
+
 import pytest
 
 from forms_app import create_app

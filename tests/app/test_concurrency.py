@@ -1,4 +1,5 @@
 """Real HTTP at real gunicorn workers sharing one SQLite file."""
+
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 

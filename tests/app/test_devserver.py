@@ -1,4 +1,5 @@
 """`make run`: the built catalogue and the app answer on one port."""
+
 from werkzeug.test import Client
 
 from forms_app.devserver import site_and_app

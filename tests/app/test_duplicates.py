@@ -1,6 +1,7 @@
 """Issue 13: one child is one entry however the name is typed. Look-alike spellings (spaces,
 traditional characters, Kangxi radicals, combining marks, variation selectors) were six
 lottery tickets for one child; now each is refused as 已经报过, through HTTP."""
+
 from datetime import datetime, timedelta
 
 import pytest

@@ -1,6 +1,7 @@
 """A parent deletes their data from the result page: 查询码 + phone, CSRF, an explicit
 confirmation; the place goes to the next in line and no personal data is left, not even
 in the SQLite file's bytes."""
+
 import sqlite3
 
 import pytest
@@ -36,7 +37,9 @@ def test_a_parent_erases_a_live_enrolment_and_the_next_in_line_gets_the_place(cl
     assert "已取消这次报名，并删除了您和孩子的个人信息。" in page and "王小明" not in page
     assert client.get(f"/api/enrolments/{mine['reference']}").get_json()["status"] == "cancelled"
     assert client.get(f"/api/enrolments/{waiting['reference']}").get_json()["status"] == "confirmed"
-    stored = rows(database, f"SELECT name, phone, birthdate, guardian_name, employer, answers FROM enrolments WHERE code = '{mine['code']}'")
+    stored = rows(
+        database, f"SELECT name, phone, birthdate, guardian_name, employer, answers FROM enrolments WHERE code = '{mine['code']}'"
+    )
     assert stored[0][0].startswith("已清除") and not any(stored[0][1:])
     events = rows(database, "SELECT action, detail FROM events WHERE action IN ('erased', 'cancelled')")
     assert ("erased", "{}") in events and "王小明" not in str(events) and "13912340001" not in str(events)
@@ -45,8 +48,7 @@ def test_a_parent_erases_a_live_enrolment_and_the_next_in_line_gets_the_place(cl
 
 @pytest.mark.sqlite_only
 def test_after_erasure_and_a_checkpoint_the_file_holds_neither_name_nor_phone(client, database):
-    mine = client.post("/api/enrolments", json=api_child(name="欧阳娜娜", phone="13987654321",
-                                                         guardian_name="欧阳建国")).get_json()
+    mine = client.post("/api/enrolments", json=api_child(name="欧阳娜娜", phone="13987654321", guardian_name="欧阳建国")).get_json()
     with sqlite3.connect(database) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     before = database.read_bytes()

@@ -1,4 +1,5 @@
 """The parents' HTML pages: the form, the answer, siblings, the result page, cancel, lookup."""
+
 import re
 from datetime import datetime, timedelta
 
@@ -100,7 +101,9 @@ def test_siblings_are_answered_one_by_one(client, database):
     assert "同一次报名的其他孩子" in page and "王小红" in page and "候补第 1 位" in page
     statuses = rows(database, "SELECT name, status, reference FROM enrolments ORDER BY id")
     assert [(name, status) for name, status, _ in statuses] == [
-        ("别家孩子", "confirmed"), ("王小明", "confirmed"), ("王小红", "waitlisted"),
+        ("别家孩子", "confirmed"),
+        ("王小明", "confirmed"),
+        ("王小红", "waitlisted"),
     ]
     assert len({reference for *_, reference in statuses}) == 3
 
@@ -175,7 +178,9 @@ def test_cancel_promotes_the_first_waitlisted_and_writes_the_outbox(client, data
     assert "已取消" in follow(client, cancelled)
     assert "报名成功" in client.get(pages[2]).get_data(as_text=True)
     assert "已进入候补第 1 位" in client.get(pages[3]).get_data(as_text=True)
-    outbox = rows(database, "SELECT o.kind, o.recipient, e.name FROM outbox o JOIN enrolments e ON e.id = o.enrolment_id WHERE o.kind = 'promoted'")
+    outbox = rows(
+        database, "SELECT o.kind, o.recipient, e.name FROM outbox o JOIN enrolments e ON e.id = o.enrolment_id WHERE o.kind = 'promoted'"
+    )
     assert outbox == [("promoted", "13912340002", "孩子2")]
     actions = rows(database, "SELECT action, actor FROM events ORDER BY id")
     assert actions[-2:] == [("cancelled", "parent"), ("promoted", "parent")]

@@ -1,5 +1,6 @@
 """Issue 13: a phone number's limits cannot be spent by someone else, and requests naming
 no valid phone share no counter."""
+
 from tests.app.helpers import api_child, csrf_token
 
 VICTIM = "13912340001"

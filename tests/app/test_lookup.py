@@ -1,4 +1,5 @@
 """/lookup: a parent who lost the link finds it with phone and short code; guessing is limited."""
+
 from tests.app.helpers import api_child, csrf_token
 
 

@@ -1,4 +1,5 @@
 """Schema changes are versioned steps: `flask migrate` is idempotent and keeps data."""
+
 import pytest
 
 from forms_app.storage import migrations

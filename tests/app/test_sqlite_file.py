@@ -1,4 +1,5 @@
 """Issue 13: the SQLite file holds children's data: owner-only files, and deleted content overwritten."""
+
 import os
 import stat
 import threading

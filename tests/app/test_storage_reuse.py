@@ -1,4 +1,5 @@
 """A thread's SQLite storage is reused between requests, but never after someone closed it."""
+
 from forms_app.storage import open_storage
 
 

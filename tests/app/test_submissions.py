@@ -1,6 +1,7 @@
 """Issue 13: the submission id that groups siblings is the server's, not the client's.
 Two families that send the same `submission` field or `Idempotency-Key` stay apart, and
 neither result page lists the other's child; a real retry still finds its first answer."""
+
 from tests.app.helpers import api_child, child, csrf_token, hidden
 
 FORM = "/enrol/wangjing-winter/week-1"

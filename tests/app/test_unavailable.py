@@ -1,5 +1,6 @@
 """A database that cannot take a write answers 503 in Chinese with Retry-After, never an English
 500, and keeps nothing of the refused request; a lock held past the budget is one of those."""
+
 import threading
 import time
 

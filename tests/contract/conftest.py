@@ -3,6 +3,7 @@
 PostgreSQL tests run against a real server (the `postgres_url` fixture in
 tests/conftest.py gives each test a schema of its own).
 """
+
 import pytest
 
 from forms_app.storage import Places

@@ -1,5 +1,6 @@
 """The messages-and-verification transactions keep their promises on both databases, under
 concurrency too: one code a minute per phone however many requests arrive at once."""
+
 import threading
 from datetime import timedelta
 

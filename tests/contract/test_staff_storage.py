@@ -1,4 +1,5 @@
 """The storage contract for the staff console: rosters, moves, attendance, audit, accounts, lottery draw, purge."""
+
 import functools
 from dataclasses import replace
 from datetime import date
@@ -20,8 +21,10 @@ def test_roster_lists_every_status_in_queue_order_and_status_counts_include_canc
     storage.cancel(made[0].reference, "parent")
     roster = storage.roster("winter", "week-1")
     assert [(e.reference, e.status, e.position) for e in roster] == [
-        (made[1].reference, "confirmed", None), (made[2].reference, "confirmed", None),
-        (made[3].reference, "waitlisted", 1), (made[0].reference, "cancelled", None),
+        (made[1].reference, "confirmed", None),
+        (made[2].reference, "confirmed", None),
+        (made[3].reference, "waitlisted", 1),
+        (made[0].reference, "cancelled", None),
     ]
     assert storage.status_counts()[("winter", "week-1")] == {"confirmed": 2, "waitlisted": 1, "cancelled": 1}
 

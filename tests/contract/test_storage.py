@@ -1,4 +1,5 @@
 """The storage contract: every backend gives the same answers to the same calls."""
+
 import threading
 from dataclasses import replace
 from datetime import date
@@ -10,8 +11,17 @@ from tests.contract.conftest import PLACES
 
 
 def person(n, **changes):
-    fields = dict(program="winter", session="week-1", name=f"孩子{n}", phone=f"139{n:08d}", employer="望京科技",
-                  birthdate=date(2017, 1, n % 28 + 1), guardian_name="家长", answers={"lunch": True}, consent="同意")
+    fields = dict(
+        program="winter",
+        session="week-1",
+        name=f"孩子{n}",
+        phone=f"139{n:08d}",
+        employer="望京科技",
+        birthdate=date(2017, 1, n % 28 + 1),
+        guardian_name="家长",
+        answers={"lunch": True},
+        consent="同意",
+    )
     return Applicant(**{**fields, **changes})
 
 

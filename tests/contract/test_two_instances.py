@@ -1,4 +1,5 @@
 """Two app servers, one PostgreSQL: the session row lock keeps capacity across machines."""
+
 from concurrent.futures import ThreadPoolExecutor
 
 import psycopg

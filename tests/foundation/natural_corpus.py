@@ -10,6 +10,7 @@ checkout of the project:
     .venv/bin/python tests/foundation/natural_corpus.py            # this checkout
     PYTHONPATH=/path/to/old/checkout .venv/bin/python tests/foundation/natural_corpus.py
 """
+
 import contextlib
 import io
 import re
@@ -69,14 +70,14 @@ ENGLISH = re.compile(r"[A-Za-z]{3,}[ ,']+[A-Za-z]{3,}[ ,']+[A-Za-z]{3,}")
 
 @dataclass(frozen=True)
 class Read:
-    getter: str      # dotted path on the Program, e.g. sessions.0.capacity
+    getter: str  # dotted path on the Program, e.g. sessions.0.capacity
     value: object
 
 
 @dataclass(frozen=True)
 class Refuse:
-    fragment: str    # part of the Chinese message that names the fix
-    line: int = 0    # 0: the line the edit starts on
+    fragment: str  # part of the Chinese message that names the fix
+    line: int = 0  # 0: the line the edit starts on
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,7 @@ class Variant:
     @property
     def line(self):
         wanted = getattr(self.expect, "line", 0)
-        return wanted or BASE[:BASE.index(self.old)].count("\n") + 1
+        return wanted or BASE[: BASE.index(self.old)].count("\n") + 1
 
 
 def V(id, old, new, expect, **more):
@@ -227,11 +228,30 @@ CORPUS = [
     V("phone-full-width", "phone: 010-64700001", "phone: ０１０-６４７００００１", Read("contact.phone", "010-64700001")),
     V("phone-too-short", "phone: 010-64700001", "phone: 1234", Refuse("不是有效的电话号码")),
     # Quotes and comments.
-    V("title-curly-quotes", "title: 望京街道总工会寒假职工子女托管班", "title: “望京街道总工会寒假职工子女托管班”",
-      Read("title", "望京街道总工会寒假职工子女托管班")),
-    V("summary-hashtag", "summary: 基础托管加特色拓展", "summary: 第2期 #寒假托管 火热报名中", Refuse('是不是想写 summary: "第2期 #寒假托管 火热报名中"')),
-    V("summary-one-space-comment", "summary: 基础托管加特色拓展", "summary: 第2期 # 寒假托管", Warn('如果它是内容，请给整个值加引号：summary: "第2期 # 寒假托管"')),
-    V("summary-real-comment", "summary: 基础托管加特色拓展", "summary: 基础托管加特色拓展   # 备注：别删", Read("summary", "基础托管加特色拓展")),
+    V(
+        "title-curly-quotes",
+        "title: 望京街道总工会寒假职工子女托管班",
+        "title: “望京街道总工会寒假职工子女托管班”",
+        Read("title", "望京街道总工会寒假职工子女托管班"),
+    ),
+    V(
+        "summary-hashtag",
+        "summary: 基础托管加特色拓展",
+        "summary: 第2期 #寒假托管 火热报名中",
+        Refuse('是不是想写 summary: "第2期 #寒假托管 火热报名中"'),
+    ),
+    V(
+        "summary-one-space-comment",
+        "summary: 基础托管加特色拓展",
+        "summary: 第2期 # 寒假托管",
+        Warn('如果它是内容，请给整个值加引号：summary: "第2期 # 寒假托管"'),
+    ),
+    V(
+        "summary-real-comment",
+        "summary: 基础托管加特色拓展",
+        "summary: 基础托管加特色拓展   # 备注：别删",
+        Read("summary", "基础托管加特色拓展"),
+    ),
     # 3. YAML slips, each at its own line.
     V("full-width-colon-after-key", "title: 望京", "title：望京", Read("title", "望京街道总工会寒假职工子女托管班")),
     V("no-space-after-colon", "title: 望京", "title:望京", Read("title", "望京街道总工会寒假职工子女托管班")),
@@ -246,12 +266,21 @@ CORPUS = [
     V("value-starts-with-gt", "summary: 基础托管加特色拓展", "summary: >50人报名即开班", Refuse('是不是想写 summary: ">50人报名即开班"')),
     V("value-starts-with-dash", "summary: 基础托管加特色拓展", "summary: - 寒假托管", Refuse('是不是想写 summary: "- 寒假托管"')),
     V("value-with-colon-space", "summary: 基础托管加特色拓展", "summary: 须知: 自带水杯", Refuse('是不是想写 summary: "须知: 自带水杯"')),
-    V("value-unclosed-quote", "summary: 基础托管加特色拓展", 'summary: "基础托管加特色拓展', Refuse('是不是想写 summary: "基础托管加特色拓展"')),
+    V(
+        "value-unclosed-quote",
+        "summary: 基础托管加特色拓展",
+        'summary: "基础托管加特色拓展',
+        Refuse('是不是想写 summary: "基础托管加特色拓展"'),
+    ),
     V("value-quote-then-text", "summary: 基础托管加特色拓展", 'summary: "火热"报名中', Refuse("""是不是想写 summary: '"火热"报名中'""")),
     # 4. Messages a non-programmer can act on.
     V("title-empty", "title: 望京街道总工会寒假职工子女托管班", "title:", Refuse("title（班名） 没有填写")),
-    V("location-one-line", "location:\n  name: 望京街道职工之家\n  address: 北京市朝阳区望京街道\n", "location: 望京街道职工之家\n",
-      Refuse("要分行写 name（地点名称） 和 address（详细地址）")),
+    V(
+        "location-one-line",
+        "location:\n  name: 望京街道职工之家\n  address: 北京市朝阳区望京街道\n",
+        "location: 望京街道职工之家\n",
+        Refuse("要分行写 name（地点名称） 和 address（详细地址）"),
+    ),
     V("location-missing-address", "  address: 北京市朝阳区望京街道\n", "", Refuse("缺少必填项 address（详细地址）", line=9)),
     V("contact-missing-phone", "  phone: 010-64700001\n", "", Refuse("缺少必填项 phone（联系电话）", line=12)),
     V("session-id-full-width", "id: week-1", "id: ｗｅｅｋ－１", Read("sessions.0.id", "week-1")),
@@ -260,8 +289,20 @@ CORPUS = [
     V("nested-key-in-chinese", "  address: 北京市朝阳区望京街道", "  详细地址: 北京市朝阳区望京街道", Refuse("“详细地址”请写成 address")),
     V("key-full-width-letters", "title: 望京", "ｔｉｔｌｅ: 望京", Refuse("全角")),
     # 5. Files check would not read.
-    V("saved-as-yaml-txt", "title: 望京", "title: 望京", Refuse("请改名为 wangjing-2027-winter.yaml", line=1), name="wangjing-2027-winter.yaml.txt"),
-    V("saved-as-capital-yaml", "title: 望京", "title: 望京", Refuse("请改名为 wangjing-2027-winter.yaml", line=1), name="wangjing-2027-winter.YAML"),
+    V(
+        "saved-as-yaml-txt",
+        "title: 望京",
+        "title: 望京",
+        Refuse("请改名为 wangjing-2027-winter.yaml", line=1),
+        name="wangjing-2027-winter.yaml.txt",
+    ),
+    V(
+        "saved-as-capital-yaml",
+        "title: 望京",
+        "title: 望京",
+        Refuse("请改名为 wangjing-2027-winter.yaml", line=1),
+        name="wangjing-2027-winter.YAML",
+    ),
     V("saved-as-yml", "title: 望京", "title: 望京", Refuse("扩展名应为 .yaml", line=1), name="wangjing-2027-winter.yml"),
     V("left-in-draft", "status: published", "status: draft", Warn("不会出现在网站上")),
 ]
@@ -321,7 +362,9 @@ def classify(variant, answer):
             return READ if warned else MISREAD
         return MISREAD
     lines = at_line(answer, variant.line)
-    helpful = [text for text in lines if re.search(r"[\u4e00-\u9fff]", text) and not ENGLISH.search(text) and _quotes_what_was_typed(variant, text)]
+    helpful = [
+        text for text in lines if re.search(r"[\u4e00-\u9fff]", text) and not ENGLISH.search(text) and _quotes_what_was_typed(variant, text)
+    ]
     return HELPFUL if helpful else UNHELPFUL
 
 

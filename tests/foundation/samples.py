@@ -1,4 +1,5 @@
 """A valid program file and a way to break exactly one thing in it."""
+
 import textwrap
 
 VALID = textwrap.dedent("""\

@@ -1,4 +1,5 @@
 """Who gets a place, stated without a database: the rules every transaction in storage applies."""
+
 from types import SimpleNamespace
 
 from forms_app import capacity

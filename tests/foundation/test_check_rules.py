@@ -3,101 +3,148 @@
 Each test asserts the exact `PATH:LINE:` prefix and the Chinese message, so
 a staff member is sent to the right line with words that say what to fix.
 """
+
 import pytest
 
 from tests.foundation.samples import VALID, broken
 
 RULES = [
     pytest.param(
-        broken("  - id: week-1\n", "  - id: week-1\n   name: 缩进错了\n"), 16, "缩进",
+        broken("  - id: week-1\n", "  - id: week-1\n   name: 缩进错了\n"),
+        16,
+        "缩进",
         id="yaml-syntax",
     ),
     pytest.param(
-        broken("    capacity: 30\n", "\tcapacity: 30\n"), 19, "制表符（Tab）",
+        broken("    capacity: 30\n", "\tcapacity: 30\n"),
+        19,
+        "制表符（Tab）",
         id="tab-indentation",
     ),
     pytest.param(
-        broken("    capacity: 30", "    capacty: 30"), 19, "未知的键 capacty，是不是想写 capacity？",
+        broken("    capacity: 30", "    capacty: 30"),
+        19,
+        "未知的键 capacty，是不是想写 capacity？",
         id="unknown-key-did-you-mean",
     ),
     pytest.param(
-        broken("summary: 基础托管+特色拓展\n", ""), 1, "缺少必填项 summary（简介）",
+        broken("summary: 基础托管+特色拓展\n", ""),
+        1,
+        "缺少必填项 summary（简介）",
         id="missing-top-level-key",
     ),
     pytest.param(
-        broken("    capacity: 30\n", ""), 15, "缺少必填项 capacity（名额）",
+        broken("    capacity: 30\n", ""),
+        15,
+        "缺少必填项 capacity（名额）",
         id="missing-nested-key",
     ),
     pytest.param(
-        broken("title: 望京街道总工会寒假职工子女托管班", "title: [寒假, 托管班]"), 1, "title（班名） 应是文字",
+        broken("title: 望京街道总工会寒假职工子女托管班", "title: [寒假, 托管班]"),
+        1,
+        "title（班名） 应是文字",
         id="wrong-type",
     ),
     pytest.param(
-        broken("start: 2027-01-25", "start: 2027-02-30"), 17, "sessions[0].start（开始日期） 不是有效的日期",
+        broken("start: 2027-01-25", "start: 2027-02-30"),
+        17,
+        "sessions[0].start（开始日期） 不是有效的日期",
         id="impossible-date",
     ),
     pytest.param(
-        broken("end: 2027-01-29", "end: 2027-01-20"), 18, "结束日期 2027-01-20 早于开始日期 2027-01-25",
+        broken("end: 2027-01-29", "end: 2027-01-20"),
+        18,
+        "结束日期 2027-01-20 早于开始日期 2027-01-25",
         id="end-before-start",
     ),
     pytest.param(
-        broken("closes: 2027-01-20 17:00", "closes: 2026-11-01 17:00"), 24, "报名截止时间应晚于开始时间",
+        broken("closes: 2027-01-20 17:00", "closes: 2026-11-01 17:00"),
+        24,
+        "报名截止时间应晚于开始时间",
         id="closes-before-opens",
     ),
     pytest.param(
-        broken("ages: [6, 12]", "ages: [12, 6]"), 6, "年龄范围写反了",
+        broken("ages: [6, 12]", "ages: [12, 6]"),
+        6,
+        "年龄范围写反了",
         id="ages-reversed",
     ),
     pytest.param(
-        broken("ages: [6, 12]", "ages: [2, 12]"), 6, "年龄 2 超出范围：应在 3 到 18 岁之间",
+        broken("ages: [6, 12]", "ages: [2, 12]"),
+        6,
+        "年龄 2 超出范围：应在 3 到 18 岁之间",
         id="ages-out-of-range",
     ),
     pytest.param(
-        broken("ages: [6, 12]\n", ""), 5, "ages（年龄）：面向职工子女（audience: children）时必须填写 ages",
+        broken("ages: [6, 12]\n", ""),
+        5,
+        "ages（年龄）：面向职工子女（audience: children）时必须填写 ages",
         id="ages-required-for-children",
     ),
     pytest.param(
-        broken("capacity: 30", "capacity: 0"), 19, "sessions[0].capacity（名额） 应是不小于 1 的整数，现在是 0",
+        broken("capacity: 30", "capacity: 0"),
+        19,
+        "sessions[0].capacity（名额） 应是不小于 1 的整数，现在是 0",
         id="capacity-zero",
     ),
     pytest.param(
-        broken("capacity: 30", "capacity: 2.5"), 19, "sessions[0].capacity（名额） 应是不小于 1 的整数",
+        broken("capacity: 30", "capacity: 2.5"),
+        19,
+        "sessions[0].capacity（名额） 应是不小于 1 的整数",
         id="capacity-fraction",
     ),
     pytest.param(
-        broken("capacity: 30", "capacity: 三十"), 19, "sessions[0].capacity（名额） 应是不小于 1 的整数，现在是“三十”",
+        broken("capacity: 30", "capacity: 三十"),
+        19,
+        "sessions[0].capacity（名额） 应是不小于 1 的整数，现在是“三十”",
         id="capacity-text",
     ),
     pytest.param(
-        broken("phone: 010-64700001", "phone: 1234"), 13, "contact.phone（联系电话）：“1234”不是有效的电话号码",
+        broken("phone: 010-64700001", "phone: 1234"),
+        13,
+        "contact.phone（联系电话）：“1234”不是有效的电话号码",
         id="invalid-phone",
     ),
     pytest.param(
-        broken("mode: first_come", "mode: lotery"), 25, "registration.mode（报名方式） 只能是 first_come、lottery，现在是“lotery”",
+        broken("mode: first_come", "mode: lotery"),
+        25,
+        "registration.mode（报名方式） 只能是 first_come、lottery，现在是“lotery”",
         id="unknown-mode",
     ),
     pytest.param(
-        broken("type: yesno", "type: essay"), 29, "只能是 text、yesno、choice，现在是“essay”",
+        broken("type: yesno", "type: essay"),
+        29,
+        "只能是 text、yesno、choice，现在是“essay”",
         id="unknown-question-type",
     ),
     pytest.param(
-        broken("type: yesno", "type: choice"), 27, "单选题（type: choice）必须填写 choices 选项",
+        broken("type: yesno", "type: choice"),
+        27,
+        "单选题（type: choice）必须填写 choices 选项",
         id="choice-without-choices",
     ),
     pytest.param(
-        broken("time: 08:30-17:30", "time: 8点半到5点半"), 21, "时间应写成“08:30-17:30”这样的格式",
+        broken("time: 08:30-17:30", "time: 8点半到5点半"),
+        21,
+        "时间应写成“08:30-17:30”这样的格式",
         id="bad-time",
     ),
     pytest.param(
-        broken("days: 周一至周五", "days: 周五至周一"), 20, "上课日应写成“周一至周五”",
+        broken("days: 周一至周五", "days: 周五至周一"),
+        20,
+        "上课日应写成“周一至周五”",
         id="bad-days",
     ),
     pytest.param(
-        VALID + "images: [poster.jpg]\n", 30, "images[0]（图片）文件不存在：poster.jpg",
+        VALID + "images: [poster.jpg]\n",
+        30,
+        "images[0]（图片）文件不存在：poster.jpg",
         id="missing-image",
     ),
     pytest.param(
-        broken("organizer: 望京街道总工会", "organizer: 望京街道总工会\norganizer: 孙河街道总工会"), 3, "键“organizer”重复出现",
+        broken("organizer: 望京街道总工会", "organizer: 望京街道总工会\norganizer: 孙河街道总工会"),
+        3,
+        "键“organizer”重复出现",
         id="duplicate-key",
     ),
 ]
@@ -112,7 +159,9 @@ def test_broken_file_reports_line_and_chinese_message(classes, text, line, messa
 
 
 def test_duplicate_session_ids_point_at_the_second_id(classes):
-    second = VALID.replace("registration:", "  - id: week-1\n    name: 第二期\n    start: 2027-02-01\n    end: 2027-02-05\n    capacity: 30\nregistration:")
+    second = VALID.replace(
+        "registration:", "  - id: week-1\n    name: 第二期\n    start: 2027-02-01\n    end: 2027-02-05\n    capacity: 30\nregistration:"
+    )
     path = classes.write(second)
     code, lines = classes.check()
     assert code == 1

@@ -1,4 +1,5 @@
 """The staff commands around `check`: the shipped catalogue, schema, new."""
+
 import json
 import re
 import subprocess
@@ -13,9 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_shipped_catalogue_passes_check():
-    result = subprocess.run(
-        [sys.executable, "build.py", "check"], cwd=ROOT, capture_output=True, text=True, check=False
-    )
+    result = subprocess.run([sys.executable, "build.py", "check"], cwd=ROOT, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout
     assert re.fullmatch(r"共 \d+ 个班，\d+ 个班次，\d+ 个名额，全部通过检查。\n", result.stdout)
 
@@ -62,7 +61,17 @@ def test_schema_describes_keys_in_chinese_and_forbids_unknown_keys():
     for key in ("time", "days", "start"):
         assert session["properties"][key]["examples"] and session["properties"][key]["anyOf"][0]["pattern"]
     assert schema["$defs"]["Contact"]["properties"]["phone"]["anyOf"][0]["pattern"]
-    assert set(schema["required"]) >= {"title", "organizer", "district", "audience", "summary", "location", "contact", "sessions", "registration"}
+    assert set(schema["required"]) >= {
+        "title",
+        "organizer",
+        "district",
+        "audience",
+        "summary",
+        "location",
+        "contact",
+        "sessions",
+        "registration",
+    }
 
 
 def test_schema_uses_only_json_schema_keywords():
@@ -83,9 +92,32 @@ def test_schema_uses_only_json_schema_keywords():
                 walk(item)
 
     walk(json.loads(schema_text()))
-    keywords = {"$schema", "$defs", "$ref", "title", "description", "type", "properties", "required", "additionalProperties",
-                "items", "prefixItems", "minItems", "maxItems", "minLength", "maxLength", "minimum", "maximum", "pattern",
-                "enum", "enumDescriptions", "anyOf", "default", "examples", "format"}
+    keywords = {
+        "$schema",
+        "$defs",
+        "$ref",
+        "title",
+        "description",
+        "type",
+        "properties",
+        "required",
+        "additionalProperties",
+        "items",
+        "prefixItems",
+        "minItems",
+        "maxItems",
+        "minLength",
+        "maxLength",
+        "minimum",
+        "maximum",
+        "pattern",
+        "enum",
+        "enumDescriptions",
+        "anyOf",
+        "default",
+        "examples",
+        "format",
+    }
     assert found <= keywords, found - keywords
 
 
@@ -101,12 +133,26 @@ def test_new_template_fails_until_filled_then_passes(tmp_path, capsys):
     unfilled = capsys.readouterr().out.splitlines()
     assert any(line.startswith(f"{target}:") and "title 还没有填写" in line for line in unfilled)
 
-    answers = {"title": "望京街道总工会暑假托管班", "organizer": "望京街道总工会", "district": "北京市朝阳区",
-               "street": "望京街道", "summary": "暑假托管", "name": "王老师", "description": "毛笔字入门",
-               "teacher": "王老师", "address": "北京市朝阳区望京街道", "phone": "010-64700001",
-               "eligibility": "辖区职工的子女", "": "托管班采用基础托管加特色拓展的模式。"}
-    filled = re.sub(r"^(\s*(?:- )?)(\w*)(:?\s*)" + re.escape(PLACEHOLDER),
-                    lambda m: m.group(1) + m.group(2) + m.group(3) + answers[m.group(2)], text, flags=re.M)
+    answers = {
+        "title": "望京街道总工会暑假托管班",
+        "organizer": "望京街道总工会",
+        "district": "北京市朝阳区",
+        "street": "望京街道",
+        "summary": "暑假托管",
+        "name": "王老师",
+        "description": "毛笔字入门",
+        "teacher": "王老师",
+        "address": "北京市朝阳区望京街道",
+        "phone": "010-64700001",
+        "eligibility": "辖区职工的子女",
+        "": "托管班采用基础托管加特色拓展的模式。",
+    }
+    filled = re.sub(
+        r"^(\s*(?:- )?)(\w*)(:?\s*)" + re.escape(PLACEHOLDER),
+        lambda m: m.group(1) + m.group(2) + m.group(3) + answers[m.group(2)],
+        text,
+        flags=re.M,
+    )
     target.write_text(filled, encoding="utf-8")
     capsys.readouterr()
     assert build.main(["check", "--classes", str(classes)]) == 0, capsys.readouterr().out
@@ -122,8 +168,15 @@ def test_new_refuses_an_existing_id(tmp_path, capsys):
 def test_the_preview_hides_mkdocs_dirty_build_warning_from_staff():
     import logging
 
-    record = logging.LogRecord("mkdocs.commands.build", logging.WARNING, __file__, 1,
-                               "A 'dirty' build is being performed, this will likely lead to inaccurate navigation", None, None)
+    record = logging.LogRecord(
+        "mkdocs.commands.build",
+        logging.WARNING,
+        __file__,
+        1,
+        "A 'dirty' build is being performed, this will likely lead to inaccurate navigation",
+        None,
+        None,
+    )
     other = logging.LogRecord("mkdocs.commands.build", logging.WARNING, __file__, 1, "Documentation built", None, None)
     staff_filter = build._StaffLogFilter()
     assert staff_filter.filter(record) is False and staff_filter.filter(other) is True
@@ -138,7 +191,7 @@ def test_template_readme_and_messages_name_the_same_check_command(tmp_path, caps
     assert build.main(["new", "x-1", "--district", "d", "--classes", str(tmp_path)]) == 0
     assert f"再运行 {CHECK_COMMAND}" in capsys.readouterr().out
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    staff = readme[readme.index("## 发布一个新的托管班"):readme.index("## Layout")]
+    staff = readme[readme.index("## 发布一个新的托管班") : readme.index("## Layout")]
     assert CHECK_COMMAND in staff and "python build.py check" not in staff
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert "\ncheck: setup\n" in makefile and "\nserve: setup\n" in makefile

@@ -1,5 +1,6 @@
 """The catalogue's fingerprint names exactly the files it was loaded from, so the
 enrolment app's workers can tell when a reload changed what they serve."""
+
 from programs.loader import load_catalogue
 from tests.foundation.samples import VALID
 

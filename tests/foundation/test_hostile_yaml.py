@@ -1,4 +1,5 @@
 """Whatever bytes land in classes/, check answers with PATH:LINE: messages, never a traceback."""
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -24,5 +25,5 @@ def test_any_bytes(tmp_path, data):
 @settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
 @given(st.integers(0, len(VALID) - 1), st.integers(0, 40), st.text(max_size=12))
 def test_any_edit_of_a_valid_file(tmp_path, start, length, insert):
-    edited = VALID[:start] + insert + VALID[start + length:]
+    edited = VALID[:start] + insert + VALID[start + length :]
     _answer(tmp_path, edited.encode("utf-8"))

@@ -1,4 +1,5 @@
 """The lottery is reproducible, verifiable from published data, and never over capacity."""
+
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -46,8 +47,11 @@ def test_siblings_drawn_together_are_confirmed_or_waitlisted_together():
 
 
 @given(
-    st.lists(st.lists(st.text("ABCDEFGHJKMNPQRSTUVWXYZ23456789", min_size=6, max_size=6), min_size=1, max_size=3),
-             max_size=40, unique_by=lambda unit: unit[0]),
+    st.lists(
+        st.lists(st.text("ABCDEFGHJKMNPQRSTUVWXYZ23456789", min_size=6, max_size=6), min_size=1, max_size=3),
+        max_size=40,
+        unique_by=lambda unit: unit[0],
+    ),
     st.integers(1, 50),
     st.binary(min_size=32, max_size=32),
 )

@@ -4,6 +4,7 @@ The corpus in natural_corpus.py is one edit of a good file per way of
 writing; each must be read with the intended value, refused at its line
 with a Chinese message naming the fix, or pass with a warning at its line.
 """
+
 import pytest
 
 from tests.foundation.natural_corpus import CORPUS, MISREAD, Read, Refuse, Warn, at_line, classify, meets_expectation, run
@@ -39,12 +40,40 @@ def test_variant_is_read_as_meant_or_refused_with_the_fix(tmp_path, variant):
 
 
 NOTED = (
-    "time-sexagesimal", "capacity-leading-zero", "date-full-width", "date-chinese", "date-slashes", "date-with-weekday",
-    "time-full-width-colons", "time-wave-dash", "opens-chinese-date", "opens-date-only", "closes-date-only-is-end-of-day",
-    "closes-24-00", "days-every-week", "days-and", "capacity-ren", "capacity-full-width", "ages-range-sui",
-    "ages-full-width-brackets", "ages-list-sui", "fee-free", "fee-per-person", "mode-first-come-chinese", "status-archived-chinese",
-    "required-shi", "tags-dunhao", "tags-full-width-comma", "tags-plain-text", "phone-curly-quotes", "phone-full-width",
-    "title-curly-quotes", "full-width-colon-after-key", "no-space-after-colon", "dash-without-space", "session-id-full-width",
+    "time-sexagesimal",
+    "capacity-leading-zero",
+    "date-full-width",
+    "date-chinese",
+    "date-slashes",
+    "date-with-weekday",
+    "time-full-width-colons",
+    "time-wave-dash",
+    "opens-chinese-date",
+    "opens-date-only",
+    "closes-date-only-is-end-of-day",
+    "closes-24-00",
+    "days-every-week",
+    "days-and",
+    "capacity-ren",
+    "capacity-full-width",
+    "ages-range-sui",
+    "ages-full-width-brackets",
+    "ages-list-sui",
+    "fee-free",
+    "fee-per-person",
+    "mode-first-come-chinese",
+    "status-archived-chinese",
+    "required-shi",
+    "tags-dunhao",
+    "tags-full-width-comma",
+    "tags-plain-text",
+    "phone-curly-quotes",
+    "phone-full-width",
+    "title-curly-quotes",
+    "full-width-colon-after-key",
+    "no-space-after-colon",
+    "dash-without-space",
+    "session-id-full-width",
 )
 QUIET = ("phone-leading-zero-octal", "capacity-quoted", "days-list", "summary-real-comment", "fee-decimal", "phone-extension")
 BY_ID = {variant.id: variant for variant in CORPUS}
@@ -70,18 +99,29 @@ def test_every_mistake_in_one_run_each_at_its_own_line(classes):
     """A full-width colon used to hide everything after it; a missing space was reported a line late."""
     from tests.foundation.natural_corpus import BASE
 
-    text = (BASE.replace("title: 望京", "title：望京").replace("summary: 基础托管加特色拓展", "summary: 第2期 #寒假托管 火热报名中")
-            .replace("  name: 王老师", "  name:").replace("fee: 0", "fee: 免费").replace("start: 2027-01-25", "start: 2027-02-30")
-            .replace("capacity: 30", "capacity: 30人").replace("    days: 周一至周五", "\tdays: 周一至周五")
-            .replace("mode: first_come", "mode:摇号"))
+    text = (
+        BASE.replace("title: 望京", "title：望京")
+        .replace("summary: 基础托管加特色拓展", "summary: 第2期 #寒假托管 火热报名中")
+        .replace("  name: 王老师", "  name:")
+        .replace("fee: 0", "fee: 免费")
+        .replace("start: 2027-01-25", "start: 2027-02-30")
+        .replace("capacity: 30", "capacity: 30人")
+        .replace("    days: 周一至周五", "\tdays: 周一至周五")
+        .replace("mode: first_come", "mode:摇号")
+    )
     path = classes.write(text)
     code, lines = classes.check()
     assert code == 1
     expected = [
-        (1, "提示：title 后面用了全角冒号"), (7, 'summary: "第2期 #寒假托管 火热报名中"'), (13, "contact.name（联系人姓名） 没有填写"),
-        (15, "提示：fee（费用） 写的是“免费”，已按 0"), (19, "2027-02-30 不存在（2027 年 2 月只有 28 天）"),
-        (21, "提示：sessions[0].capacity（名额） 写的是“30人”，已按 30 读取"), (22, "制表符（Tab）"),
-        (27, "提示：mode 的冒号后面要有一个空格"), (27, "已按 lottery（摇号） 读取"),
+        (1, "提示：title 后面用了全角冒号"),
+        (7, 'summary: "第2期 #寒假托管 火热报名中"'),
+        (13, "contact.name（联系人姓名） 没有填写"),
+        (15, "提示：fee（费用） 写的是“免费”，已按 0"),
+        (19, "2027-02-30 不存在（2027 年 2 月只有 28 天）"),
+        (21, "提示：sessions[0].capacity（名额） 写的是“30人”，已按 30 读取"),
+        (22, "制表符（Tab）"),
+        (27, "提示：mode 的冒号后面要有一个空格"),
+        (27, "已按 lottery（摇号） 读取"),
     ]
     for line, fragment in expected:
         assert any(text.startswith(f"{path}:{line}: ") and fragment in text for text in lines), (line, fragment, lines)
@@ -96,7 +136,9 @@ def test_no_program_files_is_never_all_passed(classes):
     code, lines = classes.check()
     assert code == 1
     assert f"{stray}:1: 这个文件不会被读取：班级文件名要以 .yaml 结尾，请改名为 wangjing-2027-winter.yaml" in lines
-    assert any(line.endswith("说明.docx:1: 注意：这个文件不会被读取：只有以 .yaml 结尾的文件才是班级文件（图片可以放在这里）") for line in lines)
+    assert any(
+        line.endswith("说明.docx:1: 注意：这个文件不会被读取：只有以 .yaml 结尾的文件才是班级文件（图片可以放在这里）") for line in lines
+    )
     assert not any("全部通过" in line for line in lines)
 
 
@@ -109,8 +151,13 @@ def test_an_empty_classes_folder_says_so(classes):
 def test_command_line_mistakes_are_answered_in_chinese(capsys):
     import build
 
-    for argv, expected in ((["chek"], "没有“chek”这个命令"), (["chek"], "是不是想写 check？"), ([], "缺少必填的参数：命令"),
-                           (["check", "--foo"], "不认识的参数：--foo"), (["check", "--classes"], "--classes 后面要写一个值")):
+    for argv, expected in (
+        (["chek"], "没有“chek”这个命令"),
+        (["chek"], "是不是想写 check？"),
+        ([], "缺少必填的参数：命令"),
+        (["check", "--foo"], "不认识的参数：--foo"),
+        (["check", "--classes"], "--classes 后面要写一个值"),
+    ):
         with pytest.raises(SystemExit) as stopped:
             build.main(argv)
         assert stopped.value.code == 2
@@ -128,11 +175,22 @@ def test_help_is_chinese(capsys):
 
 
 README_EXAMPLES = {
-    "refused": (("summary: 基础托管加特色拓展", "summary: 第2期 #寒假托管 火热报名中"), ("capacity: 30", "capacity: 约30人"),
-                ("start: 2027-01-25", "start: 2027-02-30"), ("fee: 0", "fee: 50元/天"), ("mode: first_come", "mode: lotery")),
-    "noted": (("title: 望京", "title：望京"), ("phone: 010-64700001", "phone: “010-64700001转8012”"),
-              ("tags: [托管班, 书法]", "tags: [托管班、书法]"), ("capacity: 30", "capacity: 30人"),
-              ("closes: 2027-01-20 17:00", "closes: 2027年1月20日"), ("fee: 0", "fee: 免费"), ("time: 08:30-17:30", "time: 8:30～17:30")),
+    "refused": (
+        ("summary: 基础托管加特色拓展", "summary: 第2期 #寒假托管 火热报名中"),
+        ("capacity: 30", "capacity: 约30人"),
+        ("start: 2027-01-25", "start: 2027-02-30"),
+        ("fee: 0", "fee: 50元/天"),
+        ("mode: first_come", "mode: lotery"),
+    ),
+    "noted": (
+        ("title: 望京", "title：望京"),
+        ("phone: 010-64700001", "phone: “010-64700001转8012”"),
+        ("tags: [托管班, 书法]", "tags: [托管班、书法]"),
+        ("capacity: 30", "capacity: 30人"),
+        ("closes: 2027-01-20 17:00", "closes: 2027年1月20日"),
+        ("fee: 0", "fee: 免费"),
+        ("time: 08:30-17:30", "time: 8:30～17:30"),
+    ),
     "warned": (("days: 周一至周五", "days: 周六、周日"), ("status: published", "status: draft")),
 }
 
@@ -155,7 +213,7 @@ def test_the_readme_shows_what_check_really_prints(tmp_path, capsys, monkeypatch
     build.main(["check", "--classes", "classes"])
     printed = capsys.readouterr()
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-    staff = readme[readme.index("## 发布一个新的托管班"):readme.index("## Layout")]
+    staff = readme[readme.index("## 发布一个新的托管班") : readme.index("## Layout")]
     for line in (printed.out + printed.err).splitlines():
         assert f"   {line}\n" in staff, line
     assert "make check" in staff and "make serve" in staff
@@ -176,7 +234,7 @@ def test_any_typed_edit_is_answered_in_chinese_at_a_line(tmp_path, start, length
 
     start = min(start, len(BASE))
     path = tmp_path / "fuzz-1.yaml"
-    path.write_text(BASE[:start] + typed + BASE[start + length:], encoding="utf-8")
+    path.write_text(BASE[:start] + typed + BASE[start + length :], encoding="utf-8")
     program, problems, notices = read_program(path, tmp_path)
     assert (program is None) == bool(problems)
     for issue in problems + notices:

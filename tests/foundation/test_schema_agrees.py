@@ -7,6 +7,7 @@ marked wrong where a schema can say so. The few refusals a schema cannot
 express (calendars, comparisons between two values, the line scan) are
 listed with their reason, and the list must stay true.
 """
+
 import json
 import re
 from pathlib import Path

@@ -4,6 +4,7 @@ Both used to be read with another meaning: PyYAML's YAML 1.1 rules made
 02251660774 the octal number 312959484 and 8:30 the sexagesimal 510, and a
 `closes` written as a date closed registration at the first second of it.
 """
+
 from datetime import date, datetime
 
 import pytest
@@ -14,8 +15,15 @@ from programs.yamlsource import read_yaml
 
 def test_yaml_1_1_numbers_stay_the_text_typed():
     source = read_yaml("phone: 02251660774\ntime: 8:30\ncapacity: 0x1E\nflag: yes\nday: 2027-01-20\nsize: 3_0\nempty:\n")
-    assert source.data == {"phone": "02251660774", "time": "8:30", "capacity": "0x1E", "flag": "yes",
-                           "day": "2027-01-20", "size": "3_0", "empty": None}
+    assert source.data == {
+        "phone": "02251660774",
+        "time": "8:30",
+        "capacity": "0x1E",
+        "flag": "yes",
+        "day": "2027-01-20",
+        "size": "3_0",
+        "empty": None,
+    }
 
 
 def test_line_numbers_stay_exact_after_repairs():

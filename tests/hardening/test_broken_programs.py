@@ -1,5 +1,6 @@
 """One broken program file never stops a district: real gunicorn restarted with it present,
 and the operators' commands run whatever the files say."""
+
 import os
 import subprocess
 import sys
@@ -18,12 +19,18 @@ def test_gunicorn_restarted_with_a_broken_file_serves_every_program(classes, ser
     (classes.path / "never-valid.yaml").write_text("title: [没有闭合\n", encoding="utf-8")
     server = serve()
     assert server.process.poll() is None
-    good = [requests.post(server.url + "/api/enrolments", timeout=10,
-                          json=api_child(program="sanlitun-winter", name=f"孩子{n}", phone=f"1391234{n:04d}")) for n in range(5)]
+    good = [
+        requests.post(
+            server.url + "/api/enrolments", timeout=10, json=api_child(program="sanlitun-winter", name=f"孩子{n}", phone=f"1391234{n:04d}")
+        )
+        for n in range(5)
+    ]
     assert [answer.status_code for answer in good] == [201] * 5
     assert [answer.json()["status"] for answer in good] == ["confirmed"] * 5
-    kept = [requests.post(server.url + "/api/enrolments", timeout=10,
-                          json=api_child(name=f"孩子{n}", phone=f"1381234{n:04d}")).json() for n in range(3)]
+    kept = [
+        requests.post(server.url + "/api/enrolments", timeout=10, json=api_child(name=f"孩子{n}", phone=f"1381234{n:04d}")).json()
+        for n in range(3)
+    ]
     assert [k["status"] for k in kept] == ["confirmed", "confirmed", "waitlisted"]  # capacity 2, not the broken 9
     health = requests.get(server.url + "/healthz", timeout=10)
     assert health.status_code == 200 and health.json()["status"] == "degraded"
@@ -37,12 +44,23 @@ def test_gunicorn_restarted_with_a_broken_file_serves_every_program(classes, ser
 def test_maintenance_commands_run_with_a_broken_file_present(classes, database, tmp_path):
     (classes.path / "never-valid.yaml").write_text("title: [没有闭合\n", encoding="utf-8")
     break_file(classes, "wangjing-winter")
-    env = {**os.environ, "FORMS_APP_DATABASE": str(database), "FORMS_APP_CLASSES_DIR": str(classes.path),
-           "FORMS_APP_SECRET_KEY": "test-only-key"}
+    env = {
+        **os.environ,
+        "FORMS_APP_DATABASE": str(database),
+        "FORMS_APP_CLASSES_DIR": str(classes.path),
+        "FORMS_APP_SECRET_KEY": "test-only-key",
+    }
 
     def flask(*args):
-        return subprocess.run([sys.executable, "-m", "flask", "--app", "forms_app", *args],
-                              cwd=ROOT, env=env, capture_output=True, text=True, check=False, timeout=60)
+        return subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "forms_app", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
+        )
 
     for args in (["migrate"], ["purge"], ["staff", "list"]):
         done = flask(*args)

@@ -1,4 +1,5 @@
 """kill -9 at the worst moments: nothing acknowledged is lost, nothing is half-written, nobody is overbooked."""
+
 import subprocess
 import sys
 import threading
@@ -30,9 +31,7 @@ def test_kill_9_of_master_and_workers_mid_rush_loses_no_acknowledged_enrolment(c
     classes.write("wangjing-winter", capacity=CAPACITY)
     server = serve()
     acknowledged, stop = [], threading.Event()
-    clients = [
-        threading.Thread(target=_enrol_until_stopped, args=(server.url, n, acknowledged, stop)) for n in range(CLIENTS)
-    ]
+    clients = [threading.Thread(target=_enrol_until_stopped, args=(server.url, n, acknowledged, stop)) for n in range(CLIENTS)]
     for thread in clients:
         thread.start()
     deadline = time.monotonic() + 60
@@ -55,15 +54,15 @@ def test_kill_9_of_master_and_workers_mid_rush_loses_no_acknowledged_enrolment(c
     assert len(confirmed) == CAPACITY
     half_written = rows(
         database,
-        "SELECT count(*) FROM enrolments e WHERE NOT EXISTS "
-        "(SELECT 1 FROM events v WHERE v.enrolment_id = e.id AND v.action = 'enrolled')",
+        "SELECT count(*) FROM enrolments e WHERE NOT EXISTS (SELECT 1 FROM events v WHERE v.enrolment_id = e.id AND v.action = 'enrolled')",
     )
     assert half_written == [(0,)]
     places = requests.get(restarted.url + "/api/availability", timeout=10).json()["wangjing-winter"]["week-1"]
     assert (places["confirmed"], places["waitlisted"]) == (CAPACITY, len(stored) - CAPACITY)
     positions = sorted(
         requests.get(f"{restarted.url}/api/enrolments/{a['reference']}", timeout=10).json()["position"]
-        for a in acknowledged if a["status"] == "waitlisted"
+        for a in acknowledged
+        if a["status"] == "waitlisted"
     )
     assert positions == sorted(set(positions)) and positions[-1] <= len(stored) - CAPACITY
 
@@ -94,7 +93,9 @@ def test_a_crash_between_a_cancel_and_its_promotion_keeps_both_undone(client, da
 
     crashed = subprocess.run(
         [sys.executable, "-c", CRASH_BETWEEN_CANCEL_AND_PROMOTION, str(database), first["reference"]],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert crashed.returncode == -9, crashed.stderr
 

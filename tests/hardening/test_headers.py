@@ -1,4 +1,5 @@
 """Every kind of page the app answers carries the security headers, and personal pages are never cached."""
+
 import pytest
 
 from tests.app.helpers import api_child, submit_form

@@ -1,4 +1,5 @@
 """Backups, health checks, outcome logs and shared rate limits: what an operator relies on."""
+
 import json
 import os
 import sqlite3
@@ -35,10 +36,20 @@ def test_online_backup_while_enrolling_restores_every_acknowledged_enrolment(cla
         threading.Event().wait(0.01)
     before_backup = list(acknowledged)
     copy = tmp_path / "backup.sqlite3"
-    env = {**os.environ, "FORMS_APP_DATABASE": str(database), "FORMS_APP_CLASSES_DIR": str(classes.path),
-           "FORMS_APP_SECRET_KEY": "test-only-key"}
-    done = subprocess.run([sys.executable, "-m", "flask", "--app", "forms_app", "backup", str(copy)],
-                          cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    env = {
+        **os.environ,
+        "FORMS_APP_DATABASE": str(database),
+        "FORMS_APP_CLASSES_DIR": str(classes.path),
+        "FORMS_APP_SECRET_KEY": "test-only-key",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "forms_app", "backup", str(copy)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     during_backup = len(acknowledged) - len(before_backup)
     stop.set()
     for thread in clients:
@@ -103,6 +114,5 @@ def test_the_shared_rate_limit_answers_429_in_chinese_across_workers(classes, se
     # The form shares the phone's count; junk form posts (no CSRF) never spend it (issue 13).
     page = requests.post(server.url + "/enrol/wangjing-winter/week-1", data={"phone": api_child()["phone"]}, timeout=10)
     assert page.status_code == 429 and "操作太频繁了，请稍后再试。" in page.text
-    junk = [requests.post(server.url + "/enrol/wangjing-winter/week-1", data={"phone": "13700000001"}, timeout=10)
-            for _ in range(21)]
+    junk = [requests.post(server.url + "/enrol/wangjing-winter/week-1", data={"phone": "13700000001"}, timeout=10) for _ in range(21)]
     assert [p.status_code for p in junk] == [400] * 21

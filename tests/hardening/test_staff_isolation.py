@@ -5,6 +5,7 @@ roster export from a logged-in staff browser on the same origin. The page
 must run none of it, and even a script that did run (played here through
 Playwright, past the page's policy) must get no staff data.
 """
+
 import os
 import subprocess
 import tempfile
@@ -32,11 +33,20 @@ class OnePortServer(Server):
         self.site = site
 
     def start(self):
-        command = [str(GUNICORN), "--workers", "1", "--threads", "8", "--bind", f"127.0.0.1:{self.port}",
-                   f"forms_app.devserver:site_and_app({str(self.site)!r})"]
+        command = [
+            str(GUNICORN),
+            "--workers",
+            "1",
+            "--threads",
+            "8",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            f"forms_app.devserver:site_and_app({str(self.site)!r})",
+        ]
         self.log = tempfile.TemporaryFile()
-        self.process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **self.env}, start_new_session=True,
-                                        stdout=subprocess.DEVNULL, stderr=self.log)
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, env={**os.environ, **self.env}, start_new_session=True, stdout=subprocess.DEVNULL, stderr=self.log
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -58,12 +68,15 @@ def server(make_app, classes, database, tmp_path):
         get_db().save_staff(accounts.new_account("wj", PASSWORD, WANGJING, False))
     enrol(app, "王小明")
     site = build_hostile_site(tmp_path / "catalogue", target=EXPORT)
-    running = OnePortServer({
-        "FORMS_APP_DATABASE": str(database),
-        "FORMS_APP_CLASSES_DIR": str(classes.path),
-        "FORMS_APP_SECRET_KEY": "test-only-key",
-        "FORMS_APP_RATELIMIT_ENABLED": "false",
-    }, site).start()
+    running = OnePortServer(
+        {
+            "FORMS_APP_DATABASE": str(database),
+            "FORMS_APP_CLASSES_DIR": str(classes.path),
+            "FORMS_APP_SECRET_KEY": "test-only-key",
+            "FORMS_APP_RATELIMIT_ENABLED": "false",
+        },
+        site,
+    ).start()
     yield running
     running.stop()
 

@@ -2,6 +2,7 @@
 filled to the last byte (a read-only database is tests/app/test_unavailable.py); and a second process holding BEGIN IMMEDIATE
 past the request budget. Every answer is a Chinese 503 with Retry-After, no worker dies, and
 nothing the client was told had failed is in the database."""
+
 import concurrent.futures
 import errno
 import os
@@ -47,8 +48,10 @@ def test_a_full_disk_answers_503_in_chinese_and_keeps_nothing(classes, serve, sm
     assert requests.get(server.url + "/healthz", timeout=10).json() == {"status": "ok"}
     filler = fill(small_disk)
 
-    answers = [requests.post(server.url + "/api/enrolments", json=api_child(name=f"孩子{n}", phone=f"1381234{n:04d}"),
-                             timeout=20) for n in range(6)]
+    answers = [
+        requests.post(server.url + "/api/enrolments", json=api_child(name=f"孩子{n}", phone=f"1381234{n:04d}"), timeout=20)
+        for n in range(6)
+    ]
     assert [a.status_code for a in answers] == [503] * 6
     assert all(a.headers["Retry-After"] == "30" and a.json()["error"] == "unavailable" for a in answers)
     assert "系统暂时无法保存" in answers[0].json()["message"]
@@ -56,11 +59,22 @@ def test_a_full_disk_answers_503_in_chinese_and_keeps_nothing(classes, serve, sm
     assert form.status_code in (400, 503) and "Internal Server Error" not in form.text
     health = requests.get(server.url + "/healthz", timeout=10)
     assert health.status_code == 503 and health.json()["message"] == "数据库无法读写"
-    env = {**os.environ, "FORMS_APP_DATABASE": str(database), "FORMS_APP_CLASSES_DIR": str(classes.path),
-           "FORMS_APP_SECRET_KEY": "test-only-key"}
+    env = {
+        **os.environ,
+        "FORMS_APP_DATABASE": str(database),
+        "FORMS_APP_CLASSES_DIR": str(classes.path),
+        "FORMS_APP_SECRET_KEY": "test-only-key",
+    }
     for command in (["backup", str(tmp_path / "rescue.sqlite3")], ["staff", "list"]):  # the way out of a full disk
-        done = subprocess.run([sys.executable, "-m", "flask", "--app", "forms_app", *command], cwd=ROOT, env=env,
-                              capture_output=True, text=True, check=False, timeout=60)
+        done = subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "forms_app", *command],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
+        )
         assert done.returncode == 0, (command, done.stderr)
     with sqlite3.connect(tmp_path / "rescue.sqlite3") as rescued:
         assert rescued.execute("SELECT count(*) FROM enrolments").fetchone() == (1,)
@@ -72,8 +86,7 @@ def test_a_full_disk_answers_503_in_chinese_and_keeps_nothing(classes, serve, sm
     low = requests.get(server.url + "/healthz", timeout=10).json()
     assert low == {"status": "ok"}
 
-    assert requests.post(server.url + "/api/enrolments", json=api_child(name="又好了", phone="13812348888"),
-                         timeout=10).status_code == 201
+    assert requests.post(server.url + "/api/enrolments", json=api_child(name="又好了", phone="13812348888"), timeout=10).status_code == 201
     assert rows(database, "SELECT count(*) FROM enrolments") == [(2,)]
 
 
@@ -93,8 +106,7 @@ def test_a_second_process_holding_the_lock_past_the_budget_gets_503s_and_no_work
     began = time.monotonic()
 
     def enrol(n):
-        response = requests.post(server.url + "/api/enrolments", timeout=40,
-                                 json=api_child(name=f"孩子{n}", phone=f"1381234{n:04d}"))
+        response = requests.post(server.url + "/api/enrolments", timeout=40, json=api_child(name=f"孩子{n}", phone=f"1381234{n:04d}"))
         return n, response.status_code, response.headers.get("Retry-After"), time.monotonic() - began
 
     with concurrent.futures.ThreadPoolExecutor(8) as pool:

@@ -2,14 +2,21 @@
 and an app with phone verification on and a provider pointed at a stand-in.
 
 Every test runs on SQLite and again on PostgreSQL (the `database` fixture of tests/app)."""
+
 import pytest
 
 from tests.app.conftest import classes, database, make_app, published, serve  # noqa: F401  (fixtures reused as they are)
 from tests.messaging.standins import Aliyun, Tencent
 
 TEMPLATES = {
-    "code": "SMS_100001", "confirmed": "SMS_100002", "waitlisted": "SMS_100003", "promoted": "SMS_100004",
-    "drawn_won": "SMS_100005", "drawn_waitlisted": "SMS_100006", "moved": "SMS_100007", "cancelled": "SMS_100008",
+    "code": "SMS_100001",
+    "confirmed": "SMS_100002",
+    "waitlisted": "SMS_100003",
+    "promoted": "SMS_100004",
+    "drawn_won": "SMS_100005",
+    "drawn_waitlisted": "SMS_100006",
+    "moved": "SMS_100007",
+    "cancelled": "SMS_100008",
     "reminder": "SMS_100009",
 }
 
@@ -30,9 +37,15 @@ def tencent():
 
 def provider_config(name, standin):
     return {
-        "SMS_PROVIDER": name, "SMS_ENDPOINT": standin.url, "SMS_ACCESS_KEY_ID": "test-key-id",
-        "SMS_ACCESS_KEY_SECRET": "test-key-secret", "SMS_APP_ID": "1400000001", "SMS_SIGN_NAME": "望京工会",
-        "SMS_TEMPLATES": TEMPLATES, "PUBLIC_URL": "https://bm.example.cn", "VERIFY_PHONE": True,
+        "SMS_PROVIDER": name,
+        "SMS_ENDPOINT": standin.url,
+        "SMS_ACCESS_KEY_ID": "test-key-id",
+        "SMS_ACCESS_KEY_SECRET": "test-key-secret",
+        "SMS_APP_ID": "1400000001",
+        "SMS_SIGN_NAME": "望京工会",
+        "SMS_TEMPLATES": TEMPLATES,
+        "PUBLIC_URL": "https://bm.example.cn",
+        "VERIFY_PHONE": True,
     }
 
 

@@ -14,6 +14,7 @@ response format (errors included), and records every request it accepted:
 
 `fail_next(n, code, message)` makes the next n sends fail the way the provider reports it.
 """
+
 import json
 import threading
 import uuid
@@ -80,19 +81,38 @@ class Aliyun(StandIn):
                 return 200, {"RequestId": request_id, "Code": failure[0], "Message": failure[1]}
             biz_id = f"{uuid.uuid4().int % 10**18}^0"
             with self.lock:
-                self.sent.append({**params, "TemplateParam": json.loads(params["TemplateParam"]), "BizId": biz_id,
-                                  "SendDate": datetime.now(SHANGHAI).strftime("%Y%m%d")})
+                self.sent.append(
+                    {
+                        **params,
+                        "TemplateParam": json.loads(params["TemplateParam"]),
+                        "BizId": biz_id,
+                        "SendDate": datetime.now(SHANGHAI).strftime("%Y%m%d"),
+                    }
+                )
             return 200, {"RequestId": request_id, "Code": "OK", "Message": "OK", "BizId": biz_id}
         if action == "QuerySendDetails":
             self.queries.append(params)
             found = [s for s in self.sent if s["PhoneNumbers"] == params["PhoneNumber"] and s["SendDate"] == params["SendDate"]]
             details = [
-                {"PhoneNum": s["PhoneNumbers"], "SendStatus": 3, "ErrCode": "DELIVERED", "TemplateCode": s["TemplateCode"],
-                 "Content": "", "SendDate": s["SendDate"], "ReceiveDate": s["SendDate"], "OutId": s.get("OutId")}
+                {
+                    "PhoneNum": s["PhoneNumbers"],
+                    "SendStatus": 3,
+                    "ErrCode": "DELIVERED",
+                    "TemplateCode": s["TemplateCode"],
+                    "Content": "",
+                    "SendDate": s["SendDate"],
+                    "ReceiveDate": s["SendDate"],
+                    "OutId": s.get("OutId"),
+                }
                 for s in found
             ]
-            return 200, {"RequestId": request_id, "Code": "OK", "Message": "OK", "TotalCount": len(details),
-                         "SmsSendDetailDTOs": {"SmsSendDetailDTO": details}}
+            return 200, {
+                "RequestId": request_id,
+                "Code": "OK",
+                "Message": "OK",
+                "TotalCount": len(details),
+                "SmsSendDetailDTOs": {"SmsSendDetailDTO": details},
+            }
         return 404, {"RequestId": request_id, "Code": "InvalidAction.NotFound", "Message": "Specified api is not found."}
 
 
@@ -108,12 +128,26 @@ class Tencent(StandIn):
         failure = self._failure()
         phone = params["PhoneNumberSet"][0]
         if failure:
-            status = {"SerialNo": "", "PhoneNumber": phone, "Fee": 0, "SessionContext": "", "Code": failure[0],
-                      "Message": failure[1], "IsoCode": "CN"}
+            status = {
+                "SerialNo": "",
+                "PhoneNumber": phone,
+                "Fee": 0,
+                "SessionContext": "",
+                "Code": failure[0],
+                "Message": failure[1],
+                "IsoCode": "CN",
+            }
         else:
             serial = f"2433:{uuid.uuid4().int % 10**20}"
             with self.lock:
                 self.sent.append({**params, "SerialNo": serial})
-            status = {"SerialNo": serial, "PhoneNumber": phone, "Fee": 1, "SessionContext": "", "Code": "Ok",
-                      "Message": "send success", "IsoCode": "CN"}
+            status = {
+                "SerialNo": serial,
+                "PhoneNumber": phone,
+                "Fee": 1,
+                "SessionContext": "",
+                "Code": "Ok",
+                "Message": "send success",
+                "IsoCode": "CN",
+            }
         return 200, {"Response": {"SendStatusSet": [status], "RequestId": request_id}}

@@ -1,5 +1,6 @@
 """Real headless Chromium against gunicorn, with the Aliyun SDK pointed at the stand-in: the
 code button counts down with JavaScript, and the two-step form works with JavaScript off."""
+
 import json
 import re
 
@@ -15,8 +16,11 @@ FORM = "/enrol/wangjing-winter/week-1"
 @pytest.fixture
 def server(serve, aliyun):
     return serve(
-        FORMS_APP_SMS_PROVIDER="aliyun", FORMS_APP_SMS_ENDPOINT=aliyun.url, FORMS_APP_SMS_ACCESS_KEY_ID="test-key-id",
-        FORMS_APP_SMS_ACCESS_KEY_SECRET="test-key-secret", FORMS_APP_SMS_TEMPLATES=json.dumps(TEMPLATES),
+        FORMS_APP_SMS_PROVIDER="aliyun",
+        FORMS_APP_SMS_ENDPOINT=aliyun.url,
+        FORMS_APP_SMS_ACCESS_KEY_ID="test-key-id",
+        FORMS_APP_SMS_ACCESS_KEY_SECRET="test-key-secret",
+        FORMS_APP_SMS_TEMPLATES=json.dumps(TEMPLATES),
         FORMS_APP_VERIFY_PHONE="true",
     )
 

@@ -1,5 +1,6 @@
 """The enrolment form with phone verification, as a browser without JavaScript uses it:
 the first submit sends the code and shows the form again with everything typed kept."""
+
 import re
 
 from tests.app.helpers import child, csrf_token, hidden, rows
@@ -42,7 +43,9 @@ def test_the_send_code_button_works_without_javascript_and_keeps_what_was_typed(
 
 
 def test_siblings_need_one_code(sms_client, aliyun, database):
-    typed = child(name="张一", **{"name-2": "张二", "birthdate-2": child()["birthdate"], "name-3": "张三", "birthdate-3": child()["birthdate"]})
+    typed = child(
+        name="张一", **{"name-2": "张二", "birthdate-2": child()["birthdate"], "name-3": "张三", "birthdate-3": child()["birthdate"]}
+    )
     post(sms_client, {**typed, "action": "send_code"})
     code = aliyun.sent[-1]["TemplateParam"]["code"]
     done = post(sms_client, {**typed, "code": code})

@@ -1,5 +1,6 @@
 """Phone verification through the real Aliyun SDK and a stand-in server: a place counts
 only once an SMS code proves the phone, and made-up numbers fill nothing."""
+
 from datetime import timedelta
 
 import yaml
@@ -133,8 +134,17 @@ def test_the_deployment_default_applies_when_a_program_says_nothing(make_app):
 
 
 def test_nothing_a_client_sends_to_verification_gets_a_5xx(sms_client):
-    bodies = [{"phone": 13912340001}, {"phone": ["139"]}, {"phone": None}, {"phone": "1" * 5000}, {"phone": {"$gt": ""}},
-              {}, "13912340001", 7, None]
+    bodies = [
+        {"phone": 13912340001},
+        {"phone": ["139"]},
+        {"phone": None},
+        {"phone": "1" * 5000},
+        {"phone": {"$gt": ""}},
+        {},
+        "13912340001",
+        7,
+        None,
+    ]
     answers = [sms_client.post("/api/verification", json=body).status_code for body in bodies]
     answers.append(sms_client.post("/api/verification", data=b"{not json", content_type="application/json").status_code)
     codes = [enrol(sms_client, code=code).status_code for code in (123456, ["1"], {"a": 1}, "１２３４５６", "9" * 5000)]

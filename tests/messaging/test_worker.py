@@ -1,6 +1,7 @@
 """The outbox worker through the real SDKs and the stand-ins: every message kind sent once
 with its template and parameters, a crash between send and mark sends once, a provider
 error is retried and then shown to staff."""
+
 import email
 import socket
 import threading
@@ -35,10 +36,19 @@ def write(classes, program_id, data):
 def programs(classes):
     """A first-come class with a session starting tomorrow, and a lottery class whose window has closed."""
     data = program_data(capacity=1, closes=NOW + timedelta(hours=6))
-    data["sessions"].append({**data["sessions"][0], "id": "week-2", "name": "第二期", "start": TOMORROW.isoformat(),
-                             "end": (TOMORROW + timedelta(days=4)).isoformat()})
+    data["sessions"].append(
+        {
+            **data["sessions"][0],
+            "id": "week-2",
+            "name": "第二期",
+            "start": TOMORROW.isoformat(),
+            "end": (TOMORROW + timedelta(days=4)).isoformat(),
+        }
+    )
     write(classes, "wangjing-winter", data)
-    draw = program_data(capacity=1, mode="lottery", title="朝阳区职工子女暑期书法班", opens=NOW - timedelta(days=3), closes=NOW - timedelta(days=1))
+    draw = program_data(
+        capacity=1, mode="lottery", title="朝阳区职工子女暑期书法班", opens=NOW - timedelta(days=3), closes=NOW - timedelta(days=1)
+    )
     write(classes, "draw-class", draw)
     return classes
 
@@ -57,13 +67,13 @@ def every_kind(app):
     phones = {name: f"1391234{n:04d}" for n, name in enumerate(["甲", "乙", "丙", "丁", "戊", "己"], 1)}
     with app.app_context():
         db = get_db()
-        first = enrol(app, "甲", phones["甲"])                       # confirmed
-        enrol(app, "乙", phones["乙"])                               # waitlisted 1
-        db.cancel(first.reference, "parent")                         # 乙 promoted; 甲 cancelled it herself: no SMS
-        third = enrol(app, "丙", phones["丙"])                       # waitlisted 1
-        db.move(third.reference, "week-2", "staff:wj")               # moved, confirmed there; reminder tomorrow
-        fourth = enrol(app, "丁", phones["丁"], session="week-2")    # waitlisted 1
-        db.cancel(fourth.reference, "staff:wj", notify=True)         # cancelled by staff
+        first = enrol(app, "甲", phones["甲"])  # confirmed
+        enrol(app, "乙", phones["乙"])  # waitlisted 1
+        db.cancel(first.reference, "parent")  # 乙 promoted; 甲 cancelled it herself: no SMS
+        third = enrol(app, "丙", phones["丙"])  # waitlisted 1
+        db.move(third.reference, "week-2", "staff:wj")  # moved, confirmed there; reminder tomorrow
+        fourth = enrol(app, "丁", phones["丁"], session="week-2")  # waitlisted 1
+        db.cancel(fourth.reference, "staff:wj", notify=True)  # cancelled by staff
         enrol(app, "戊", phones["戊"], program="draw-class")
         enrol(app, "己", phones["己"], program="draw-class")
         program, session = app.extensions["catalogue"]["catalogue"].find("draw-class", "week-1")
@@ -83,14 +93,27 @@ def test_every_message_kind_is_sent_once_with_its_template_and_parameters(make_a
     code = TEMPLATES
     won = next(s for s in aliyun.sent if s["TemplateCode"] == code["drawn_won"])["PhoneNumbers"]
     lost = next(p for p in (phones["戊"], phones["己"]) if p != won)
-    assert got == sorted([
-        ("甲", code["confirmed"], None), ("乙", code["waitlisted"], "1"), ("乙", code["promoted"], None),
-        ("丙", code["waitlisted"], "1"), ("丙", code["moved"], None), ("丙", code["reminder"], None),
-        ("丁", code["waitlisted"], "1"), ("丁", code["cancelled"], None),
-        (by_phone[won], code["drawn_won"], None), (by_phone[lost], code["drawn_waitlisted"], "1"),
-    ])
+    assert got == sorted(
+        [
+            ("甲", code["confirmed"], None),
+            ("乙", code["waitlisted"], "1"),
+            ("乙", code["promoted"], None),
+            ("丙", code["waitlisted"], "1"),
+            ("丙", code["moved"], None),
+            ("丙", code["reminder"], None),
+            ("丁", code["waitlisted"], "1"),
+            ("丁", code["cancelled"], None),
+            (by_phone[won], code["drawn_won"], None),
+            (by_phone[lost], code["drawn_waitlisted"], "1"),
+        ]
+    )
     moved = next(s for s in aliyun.sent if s["TemplateCode"] == code["moved"])["TemplateParam"]
-    assert {k: moved[k] for k in ("name", "cls", "session", "result")} == {"name": "丙", "cls": "望京街道总工会寒假托管班", "session": "第二期", "result": "报名成功"}
+    assert {k: moved[k] for k in ("name", "cls", "session", "result")} == {
+        "name": "丙",
+        "cls": "望京街道总工会寒假托管班",
+        "session": "第二期",
+        "result": "报名成功",
+    }
     reminder = next(s for s in aliyun.sent if s["TemplateCode"] == code["reminder"])["TemplateParam"]
     assert reminder["time"] == "08:30-17:30"
     assert all(s["SignName"] == "望京工会" and s["OutId"] for s in aliyun.sent)
@@ -113,13 +136,23 @@ def test_tencent_gets_the_same_templates_with_positional_parameters(make_app, pr
         enrol(app, "乙", "13912340002")
     assert Worker(app, now=lambda: NOON).run_once()["sent"] == 2
     first, second = tencent.sent
-    assert (first["TemplateId"], first["PhoneNumberSet"], first["SmsSdkAppId"]) == (TEMPLATES["confirmed"], ["+8613912340001"], "1400000001")
+    assert (first["TemplateId"], first["PhoneNumberSet"], first["SmsSdkAppId"]) == (
+        TEMPLATES["confirmed"],
+        ["+8613912340001"],
+        "1400000001",
+    )
     assert first["TemplateParamSet"][:3] == ["甲", "望京街道总工会寒假托管班", "第一期"]
     assert (second["TemplateId"], second["TemplateParamSet"][3]) == (TEMPLATES["waitlisted"], "1")
 
 
 def test_a_long_class_title_is_shortened_so_the_text_fits_one_sms():
-    params = {"name": "欧阳娜娜娜", "cls": "北京市朝阳区望京街道总工会二〇二七年寒假职工子女托管班", "session": "第一期", "position": "12", "link": "ABCDEFGHJK"}
+    params = {
+        "name": "欧阳娜娜娜",
+        "cls": "北京市朝阳区望京街道总工会二〇二七年寒假职工子女托管班",
+        "session": "第一期",
+        "position": "12",
+        "link": "ABCDEFGHJK",
+    }
     fitted = texts.fit("waitlisted", params, "望京街道总工会", "https://bm.example.cn")
     text = texts.render("waitlisted", fitted, "望京街道总工会", "https://bm.example.cn")
     assert len(text) <= 70 and fitted["cls"].endswith("…") and fitted["name"] == "欧阳娜娜娜"
@@ -132,6 +165,7 @@ class Crash(BaseException):
 def crash_after_sending(monkeypatch):
     def die(*_args, **_kwargs):
         raise Crash()
+
     monkeypatch.setattr(type(get_db()), "mark_sent", die)
 
 
@@ -159,6 +193,7 @@ def test_a_lost_send_is_sent_again_after_the_provider_says_it_never_arrived(make
 
     def lost(*_args, **_kwargs):
         raise Crash()
+
     monkeypatch.setattr(worker.sender, "send", lost)
     with pytest.raises(Crash):
         worker.run_once()
@@ -268,7 +303,9 @@ def test_the_result_page_says_a_promoted_child_came_off_the_waitlist(make_app, p
 
 def test_the_development_sender_writes_a_log_shown_only_in_development(make_app, programs, tmp_path):
     log = tmp_path / "dev-messages.log"
-    app = make_app(SMS_PROVIDER="dev", DEV_MESSAGES=True, DEV_MESSAGES_FILE=str(log), PUBLIC_URL="http://127.0.0.1:8000", VERIFY_PHONE=False)
+    app = make_app(
+        SMS_PROVIDER="dev", DEV_MESSAGES=True, DEV_MESSAGES_FILE=str(log), PUBLIC_URL="http://127.0.0.1:8000", VERIFY_PHONE=False
+    )
     with app.app_context():
         enrol(app, "甲", "13912340001")
     assert Worker(app, now=lambda: NOON).run_once()["sent"] == 1
@@ -318,8 +355,16 @@ def test_staff_get_an_email_when_a_message_is_given_up(make_app, programs, aliyu
     smtp = Controller(inbox, hostname="127.0.0.1", port=port)
     smtp.start()
     try:
-        app = make(make_app, "aliyun", aliyun, SMS_MAX_ATTEMPTS=1, SMTP_HOST="127.0.0.1", SMTP_PORT=port,
-                   STAFF_ALERT_EMAIL="admin@union.example.cn", SMTP_FROM="sms@union.example.cn")
+        app = make(
+            make_app,
+            "aliyun",
+            aliyun,
+            SMS_MAX_ATTEMPTS=1,
+            SMTP_HOST="127.0.0.1",
+            SMTP_PORT=port,
+            STAFF_ALERT_EMAIL="admin@union.example.cn",
+            SMTP_FROM="sms@union.example.cn",
+        )
         with app.app_context():
             enrolled = enrol(app, "甲", "13912340001")
         aliyun.fail_next(1, "isv.MOBILE_NUMBER_ILLEGAL", "非法手机号")
@@ -340,8 +385,14 @@ def test_enrolment_never_waits_on_sending(make_app, programs):
     silent.bind(("127.0.0.1", 0))
     silent.listen()
     try:
-        app = make_app(SMS_PROVIDER="aliyun", SMS_ENDPOINT=f"http://127.0.0.1:{silent.getsockname()[1]}", SMS_ACCESS_KEY_ID="id",
-                       SMS_ACCESS_KEY_SECRET="secret", SMS_TEMPLATES=TEMPLATES, VERIFY_PHONE=False)
+        app = make_app(
+            SMS_PROVIDER="aliyun",
+            SMS_ENDPOINT=f"http://127.0.0.1:{silent.getsockname()[1]}",
+            SMS_ACCESS_KEY_ID="id",
+            SMS_ACCESS_KEY_SECRET="secret",
+            SMS_TEMPLATES=TEMPLATES,
+            VERIFY_PHONE=False,
+        )
         began = time.monotonic()
         answer = app.test_client().post("/api/enrolments", json=api_child())
         assert answer.status_code == 201 and time.monotonic() - began < 2, "a provider that never answers holds up nothing"

@@ -1,5 +1,6 @@
 """Fixtures for the staff console: the app fixtures of tests/app, two organizers'
 programs, accounts for each plus a district admin, and logged-in clients."""
+
 import pytest
 
 from forms_app.db import get_db

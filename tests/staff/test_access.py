@@ -1,5 +1,6 @@
 """A 望京街道总工会 account never reaches another organizer's enrolments, by any URL,
 however the ids are guessed; a district admin reaches them all."""
+
 from forms_app.db import get_db
 from tests.app.helpers import START
 from tests.staff.conftest import enrol, token

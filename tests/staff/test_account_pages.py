@@ -1,5 +1,6 @@
 """Accounts from the browser: only the district admin manages them, everyone changes
 their own password, every change is audited and takes effect on open sessions."""
+
 from forms_app.db import get_db
 from tests.staff.conftest import PASSWORD, SANLITUN, WANGJING, login, token
 
@@ -58,7 +59,12 @@ def test_bad_account_forms_are_answered_in_chinese_and_change_nothing(app, admin
 
 
 def test_staff_change_their_own_password(app, wangjing):
-    form = {"csrf_token": token(wangjing, "/staff/password"), "current": "wrong one!!", "password": "new password 1", "again": "new password 1"}
+    form = {
+        "csrf_token": token(wangjing, "/staff/password"),
+        "current": "wrong one!!",
+        "password": "new password 1",
+        "again": "new password 1",
+    }
     assert "现在的密码不对" in wangjing.post("/staff/password", data=form).get_data(as_text=True)
     mismatch = wangjing.post("/staff/password", data={**form, "current": PASSWORD, "again": "other password"})
     assert mismatch.status_code == 400 and "两次输入的新密码不一样" in mismatch.get_data(as_text=True)

@@ -1,4 +1,5 @@
 """Accounts live in the CLI; the console opens only to a logged-in, enabled account."""
+
 import pytest
 
 from forms_app.db import get_db
@@ -72,7 +73,8 @@ def test_session_cookie_is_httponly_strict_scoped_to_the_console_and_secure_over
     from tests.app.helpers import csrf_token
 
     response = client.post(
-        "/staff/login", base_url="https://localhost",
+        "/staff/login",
+        base_url="https://localhost",
         data={"csrf_token": csrf_token(page), "username": "wj", "password": PASSWORD},
     )
     cookie = response.headers["Set-Cookie"]

@@ -1,4 +1,5 @@
 """Check-in by day on a phone, and the A4 sign-in sheet."""
+
 from forms_app.db import get_db
 from tests.staff.conftest import enrol, token
 

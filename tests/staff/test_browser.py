@@ -1,4 +1,5 @@
 """Real headless Chromium at phone size against gunicorn: log in, check a child in, download the Excel roster."""
+
 import openpyxl
 import pytest
 
@@ -40,7 +41,10 @@ def test_staff_log_in_check_a_child_in_and_download_the_roster(app, serve, phone
     sheet = openpyxl.load_workbook(saved).active
     assert [cell.value for cell in sheet[1]][:5] == ["查询码", "姓名", "出生日期", "监护人", "手机号"]
     assert (sheet["A2"].value, sheet["B2"].value, sheet["E2"].value, sheet["G2"].value) == (
-        child.code, "王小明", "13912340001", "报名成功",
+        child.code,
+        "王小明",
+        "13912340001",
+        "报名成功",
     )
 
 

@@ -1,5 +1,6 @@
 """Editing and publishing program files from /staff/programs/: the same checks as
 `build.py check` beside each line, only one's own organizer, no lost edits."""
+
 import html
 import re
 import subprocess
@@ -70,7 +71,10 @@ def test_checks_are_the_same_as_check_and_shown_at_their_line(wangjing):
     broken = fields["text"].replace("capacity: 2", "capacity: 0")
     line = next(n for n, text in enumerate(broken.split("\n"), 1) if "capacity: 0" in text)
     page = send(wangjing, "wangjing-winter", fields, "check", text=broken).get_data(as_text=True)
-    assert re.search(rf'id="line-{line}" class="flagged"><span class="number">{line}</span><code>  capacity: 0</code>\s*<p class="message error">第 {line} 行：', page)
+    assert re.search(
+        rf'id="line-{line}" class="flagged"><span class="number">{line}</span><code>  capacity: 0</code>\s*<p class="message error">第 {line} 行：',
+        page,
+    )
 
 
 def test_another_organizers_file_is_not_there(app, classes):

@@ -1,5 +1,6 @@
 """Exports survive whatever a YAML file names a session or a question: Excel's forbidden
 sheet-title characters, long names, and labels that would start a formula."""
+
 import io
 from urllib.parse import unquote
 

@@ -1,5 +1,6 @@
 """The 摇号: committed before registration closes, drawn once after it, reproducible
 from the published record alone, never past capacity, waitlist in drawn order."""
+
 import json
 import re
 import sqlite3
@@ -192,6 +193,8 @@ def test_an_api_client_reads_the_same_ticket_the_record_lists(drawn_app, publish
         roster = get_db().roster("wangjing-winter", "week-1")
     tickets = [client.get(f"/api/enrolments/{e.reference}").get_json()["ticket"] for e in roster]
     assert sorted(tickets) == sorted(record["confirmed"] + record["waitlisted"])
+
+
 def reopen(classes, app, capacity):
     """Staff extend `closes` after the draw (and perhaps add places), then reload."""
     lottery_program(classes, closed=False, capacity=capacity)
@@ -223,7 +226,9 @@ def test_entries_left_waiting_for_a_draw_that_already_ran_are_settled_by_drawing
     stuck = [enrol(drawn_app, name, phone=f"1391234008{n}") for n, name in enumerate(["壬", "癸"])]
     _stuck_as_before(database, [entry.id for entry in stuck])  # as the enrol path used to leave them
     assert [statuses(drawn_app)[ticket(drawn_app, entry)][0] for entry in stuck] == ["lottery", "lottery"]
-    page = wangjing.post(ROSTER + "/draw", data={"csrf_token": token(wangjing), "confirmed": "yes"}, follow_redirects=True).get_data(as_text=True)
+    page = wangjing.post(ROSTER + "/draw", data={"csrf_token": token(wangjing), "confirmed": "yes"}, follow_redirects=True).get_data(
+        as_text=True
+    )
     assert "已经摇过号，结果不变" in page and "摇号后报名的 2 人按报名先后排在候补后面" in page and "补上 2 人" in page
     assert [statuses(drawn_app)[ticket(drawn_app, entry)][0] for entry in stuck] == ["confirmed", "confirmed"]
 

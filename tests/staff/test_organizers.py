@@ -1,5 +1,6 @@
 """Organizers are records in classes/organizers.yaml: programs and accounts name them by id,
 and every console URL (dashboard, rosters, the program editor) scopes by that id."""
+
 import pytest
 
 from forms_app import served
@@ -30,7 +31,10 @@ def app(make_app, classes):
     app = make_app()
     with app.app_context():
         for username, organizer, admin in (
-            ("wj", "bj-wangjing", False), ("sl", "bj-sanlitun", False), ("old", WANGJING, False), ("district", None, True),
+            ("wj", "bj-wangjing", False),
+            ("sl", "bj-sanlitun", False),
+            ("old", WANGJING, False),
+            ("district", None, True),
         ):
             get_db().save_staff(accounts.new_account(username, PASSWORD, organizer, admin))
     return app
@@ -53,13 +57,20 @@ def test_check_reads_ids_accepts_known_names_with_the_id_suggested_and_refuses_u
 
     target = classes.write("sunhe-winter", organizer="孙河街道总工会")
     program, problems, _ = read_program(target, classes.path)
-    assert program is None and "不在 classes/organizers.yaml 中" in problems[0].message and "bj-wangjing（望京街道总工会）" in problems[0].message
+    assert (
+        program is None
+        and "不在 classes/organizers.yaml 中" in problems[0].message
+        and "bj-wangjing（望京街道总工会）" in problems[0].message
+    )
 
 
 def test_the_console_scopes_by_id_whatever_the_file_or_a_legacy_account_calls_the_union(app):
     wj, sl, old = logged_in(app, "wj"), logged_in(app, "sl"), logged_in(app, "old")
-    for client, mine, theirs in ((wj, "望京街道总工会寒假托管班", "三里屯"), (old, "望京街道总工会寒假托管班", "三里屯"),
-                                 (sl, "三里屯街道寒假托管班", "望京街道总工会寒假托管班")):
+    for client, mine, theirs in (
+        (wj, "望京街道总工会寒假托管班", "三里屯"),
+        (old, "望京街道总工会寒假托管班", "三里屯"),
+        (sl, "三里屯街道寒假托管班", "望京街道总工会寒假托管班"),
+    ):
         page = client.get("/staff/").get_data(as_text=True)
         assert mine in page and theirs not in page
     assert "望京街道总工会" in wj.get("/staff/").get_data(as_text=True)  # the name, not bj-wangjing, for staff to read

@@ -1,4 +1,5 @@
 """A broken program file is shown to its organizer and the district admin, not to other organizers."""
+
 from tests.app.test_catalogue import break_file, reload
 
 

@@ -1,5 +1,6 @@
 """The roster: masked phones until one person is opened, search, and every change
 going through the parents' own transaction, logged in the audit trail."""
+
 import csv
 import io
 from datetime import timedelta
@@ -110,8 +111,14 @@ def test_promoting_by_hand_never_exceeds_capacity(app, wangjing):
 
 def two_sessions(classes, capacity=2):
     data = program_data()
-    second = {**data["sessions"][0], "id": "week-2", "name": "第二期", "capacity": capacity,
-              "start": (START + timedelta(days=7)).isoformat(), "end": (START + timedelta(days=11)).isoformat()}
+    second = {
+        **data["sessions"][0],
+        "id": "week-2",
+        "name": "第二期",
+        "capacity": capacity,
+        "start": (START + timedelta(days=7)).isoformat(),
+        "end": (START + timedelta(days=11)).isoformat(),
+    }
     classes.write("wangjing-winter", sessions=[data["sessions"][0], second])
 
 
@@ -132,8 +139,9 @@ def test_moving_someone_already_enrolled_there_is_refused(app, classes, wangjing
     app.test_cli_runner().invoke(args=["reload"])
     child = enrol(app, "王小明")
     enrol(app, "王小明", session="week-2", submission="again")
-    page = wangjing.post(person(child) + "/move", data={"csrf_token": token(wangjing), "session": "week-2", "confirmed": "yes"},
-                         follow_redirects=True).get_data(as_text=True)
+    page = wangjing.post(
+        person(child) + "/move", data={"csrf_token": token(wangjing), "session": "week-2", "confirmed": "yes"}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "已经报过第二期" in page and status(app, child)[1] == "week-1"
 
 
@@ -145,7 +153,10 @@ def test_csv_export_has_a_bom_chinese_headers_full_rows_and_is_logged(app, wangj
     body = response.get_data()
     assert body.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
-    assert rows[0][:7] == ["查询码", "姓名", "出生日期", "监护人", "手机号", "工作单位", "状态"] and rows[0][-2:] == ["是否需要午餐", "年级"]
+    assert rows[0][:7] == ["查询码", "姓名", "出生日期", "监护人", "手机号", "工作单位", "状态"] and rows[0][-2:] == [
+        "是否需要午餐",
+        "年级",
+    ]
     assert rows[1][1] == "王小明" and rows[1][4] == "13912340001" and rows[1][6] == "报名成功" and rows[1][-2] == "是"
     assert rows[2][1] == "'=HYPERLINK(1)"
     assert ("exported", "staff:wj") in actions(app)

@@ -1,5 +1,6 @@
 """Rosters as teachers use them: age on the first day, 是/否, no one-character-per-line
 names on a phone, and a print button on the sign-in sheet wired without inline script."""
+
 import re
 
 from tests.staff.conftest import PASSWORD, enrol
