@@ -115,10 +115,7 @@ def index():
 
 @bp.post("/accounts/<username>/disable")
 def disable(username):
-    _admin_only()
-    account = _account_or_404(username)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    account = _acted_on(username, ActionForm())
     if account.username == g.staff.username:
         flash("不能停用自己正在使用的账号。")
         return redirect(url_for("staff_accounts.index"), 303)
@@ -127,26 +124,34 @@ def disable(username):
     )
     if asked:
         return asked
-    get_db().save_staff(replace(account, disabled=True))
-    _audit("staff_account_disabled", username)
-    flash(f"已停用账号 {username}。")
-    return redirect(url_for("staff_accounts.index"), 303)
+    return _saved(replace(account, disabled=True), "staff_account_disabled", f"已停用账号 {username}。")
 
 
 @bp.post("/accounts/<username>/reset")
 def reset(username):
-    _admin_only()
-    account = _account_or_404(username)
     form = ResetForm()
-    if not form.validate_on_submit():
-        abort(400)
+    account = _acted_on(username, form)
     problem = accounts.password_problem(form.password.data or "")
     if problem:
         flash(f"没有重设 {username} 的密码：{problem}")
         return redirect(url_for("staff_accounts.index"), 303)
-    get_db().save_staff(accounts.with_password(account, form.password.data))
-    _audit("staff_password_reset", username)
-    flash(f"已为 {username} 设置新密码，账号已启用；原来登录的页面都已退出。")
+    changed = accounts.with_password(account, form.password.data)
+    return _saved(changed, "staff_password_reset", f"已为 {username} 设置新密码，账号已启用；原来登录的页面都已退出。")
+
+
+def _acted_on(username, form):
+    """The account an admin's change is for, after the admin, existence and CSRF checks."""
+    _admin_only()
+    account = _account_or_404(username)
+    if not form.validate_on_submit():
+        abort(400)
+    return account
+
+
+def _saved(account, action, message):
+    get_db().save_staff(account)
+    _audit(action, account.username)
+    flash(message)
     return redirect(url_for("staff_accounts.index"), 303)
 
 

@@ -7,6 +7,8 @@ staff see each row's state beside the person it was for.
 import json
 from dataclasses import dataclass
 
+from .records import from_row
+
 QUEUED, SENT, RETRYING, FAILED = "queued", "sent", "retrying", "failed"
 STATE_LABELS = {QUEUED: "排队中", SENT: "已发送", RETRYING: "发送失败，等待重试", FAILED: "发送失败"}
 
@@ -49,20 +51,4 @@ class Message:
 
 
 def message(row, uncertain=False):
-    return Message(
-        id=row["id"],
-        created_at=row["created_at"],
-        enrolment_id=row["enrolment_id"],
-        kind=row["kind"],
-        recipient=row["recipient"],
-        payload=json.loads(row["payload"] or "{}"),
-        sent_at=row["sent_at"],
-        send_key=row["send_key"],
-        attempts=row["attempts"],
-        next_at=row["next_at"],
-        provider_id=row["provider_id"],
-        error=row["error"],
-        failed_at=row["failed_at"],
-        uncertain=uncertain,
-        name=row.get("name"),
-    )
+    return from_row(Message, row, payload=json.loads(row["payload"] or "{}"), uncertain=uncertain)

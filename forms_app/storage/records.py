@@ -5,6 +5,7 @@ must not depend on the database, or moving a district from SQLite to
 PostgreSQL would change answers.
 """
 
+import dataclasses
 import json
 from datetime import date
 
@@ -72,22 +73,19 @@ def new_enrolment(applicant, submission, status, code, stamp):
     }
 
 
+def from_row(cls, row, **computed):
+    """A record dataclass from a row as a dict: each field from its column, unless computed here
+    or missing from the row (then the field's default)."""
+    values = {f.name: row[f.name] for f in dataclasses.fields(cls) if f.name in row}
+    return cls(**{**values, **computed})
+
+
 def enrolment(row, position=None):
     """An Enrolment from a row as a dict; a `position` column, when the query computed one, wins."""
-    return Enrolment(
-        id=row["id"],
-        reference=row["reference"],
-        code=row["code"],
-        program=row["program"],
-        session=row["session"],
-        status=row["status"],
-        name=row["name"],
-        phone=row["phone"],
-        employer=row["employer"],
+    return from_row(
+        Enrolment,
+        row,
         birthdate=date.fromisoformat(row["birthdate"]) if row["birthdate"] else None,
-        guardian_name=row["guardian_name"],
         answers=json.loads(row["answers"] or "{}"),
-        submission=row["submission"],
-        created_at=row["created_at"],
         position=row.get("position", position),
     )
