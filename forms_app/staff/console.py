@@ -76,7 +76,6 @@ def roster(program_id, session_id):
     if words:
         get_db().log(program.id, session.id, None, "searched", actor(), {"q": words, "found": len(shown)})
     tally = {status: sum(1 for e in people if e.status == status) for status in STATUSES}
-    lot = lottery.find(program.id, session.id)
     return render_template(
         "staff/roster.html",
         program=program,
@@ -84,13 +83,18 @@ def roster(program_id, session_id):
         people=shown,
         words=words,
         tally=tally,
-        lot=lot,
-        tickets=lottery.tickets(lot, shown),
+        **_draw(program, session, shown),
         twins=names.likely_duplicates(people),
         form=ActionForm(),
         search=search,
         messages=get_db().messages(program.id, session.id),
     )
+
+
+def _draw(program, session, shown):
+    """The session's lottery (None for first come) and the draw ticket of each person shown."""
+    lot = lottery.find(program.id, session.id)
+    return {"lot": lot, "tickets": lottery.tickets(lot, shown)}
 
 
 @bp.route("/sessions/<program_id>/<session_id>/people/<int:enrolment_id>")
