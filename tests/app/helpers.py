@@ -151,6 +151,18 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def flask_command(database, classes, *args):
+    """A `flask --app forms_app` command in its own process, as an operator runs it, on this test's files."""
+    env = {
+        **os.environ,
+        "FORMS_APP_DATABASE": str(database),
+        "FORMS_APP_CLASSES_DIR": str(classes.path),
+        "FORMS_APP_SECRET_KEY": "test-only-key",
+    }
+    command = [sys.executable, "-m", "flask", "--app", "forms_app", *args]
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False, timeout=60)
+
+
 class Server:
     """gunicorn running forms_app in its own process group, so kill -9 takes it all down."""
 
@@ -160,8 +172,11 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = None
 
+    def command(self):
+        return [str(GUNICORN), "--workers", str(self.workers), "--bind", f"127.0.0.1:{self.port}", "forms_app:create_app()"]
+
     def start(self):
-        command = [str(GUNICORN), "--workers", str(self.workers), "--bind", f"127.0.0.1:{self.port}", "forms_app:create_app()"]
+        command = self.command()
         # stderr goes to a file, not a pipe: the app logs a line per enrolment, and an
         # unread pipe fills up and blocks every worker mid-request.
         self.log = tempfile.TemporaryFile()

@@ -1,13 +1,9 @@
 """One broken program file never stops a district: real gunicorn restarted with it present,
 and the operators' commands run whatever the files say."""
 
-import os
-import subprocess
-import sys
-
 import requests
 
-from tests.app.helpers import ROOT, api_child
+from tests.app.helpers import api_child, flask_command
 from tests.app.test_catalogue import break_file
 
 
@@ -44,30 +40,13 @@ def test_gunicorn_restarted_with_a_broken_file_serves_every_program(classes, ser
 def test_maintenance_commands_run_with_a_broken_file_present(classes, database, tmp_path):
     (classes.path / "never-valid.yaml").write_text("title: [没有闭合\n", encoding="utf-8")
     break_file(classes, "wangjing-winter")
-    env = {
-        **os.environ,
-        "FORMS_APP_DATABASE": str(database),
-        "FORMS_APP_CLASSES_DIR": str(classes.path),
-        "FORMS_APP_SECRET_KEY": "test-only-key",
-    }
-
-    def flask(*args):
-        return subprocess.run(
-            [sys.executable, "-m", "flask", "--app", "forms_app", *args],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=60,
-        )
 
     for args in (["migrate"], ["purge"], ["staff", "list"]):
-        done = flask(*args)
+        done = flask_command(database, classes, *args)
         assert done.returncode == 0, (args, done.stderr)
         assert "Traceback" not in done.stderr
-    done = flask("backup", str(tmp_path / "copy.sqlite3"))
+    done = flask_command(database, classes, "backup", str(tmp_path / "copy.sqlite3"))
     assert done.returncode == 0 and "已备份到" in done.stdout, done.stderr
-    reloaded = flask("reload")
+    reloaded = flask_command(database, classes, "reload")
     assert reloaded.returncode == 1 and "Traceback" not in reloaded.stderr
     assert f"{classes.path / 'never-valid.yaml'}:1: " in reloaded.stderr

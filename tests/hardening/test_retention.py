@@ -1,13 +1,10 @@
 """Retention that runs itself in real gunicorn workers, and dated backups that are pruned."""
 
-import os
 import re
-import subprocess
-import sys
 import time
 
 from forms_app.db import get_db
-from tests.app.helpers import ROOT, TODAY, rows
+from tests.app.helpers import TODAY, flask_command, rows
 from tests.staff.conftest import enrol
 from tests.staff.test_purge import ended_program
 
@@ -32,21 +29,7 @@ def test_backups_carry_their_date_and_old_ones_are_pruned(classes, database, tmp
     folder.mkdir()
     for name in ("forms-2020-01-01-0300.sqlite3", "forms-2020-02-01-0300.sqlite3", "notes.txt"):
         (folder / name).write_text("old", encoding="utf-8")
-    env = {
-        **os.environ,
-        "FORMS_APP_DATABASE": str(database),
-        "FORMS_APP_CLASSES_DIR": str(classes.path),
-        "FORMS_APP_SECRET_KEY": "test-only-key",
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "forms_app", "backup", str(folder), "--prune", "30"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
+    done = flask_command(database, classes, "backup", str(folder), "--prune", "30")
     assert done.returncode == 0, done.stderr
     names = sorted(path.name for path in folder.iterdir())
     assert "notes.txt" in names and not [n for n in names if n.startswith("forms-2020")]

@@ -6,17 +6,13 @@ must run none of it, and even a script that did run (played here through
 Playwright, past the page's policy) must get no staff data.
 """
 
-import os
-import subprocess
-import tempfile
 import time
 
 import pytest
-import requests
 
 from forms_app.db import get_db
 from forms_app.staff import accounts, auth
-from tests.app.helpers import GUNICORN, ROOT, Server
+from tests.app.helpers import GUNICORN, Server
 from tests.site.conftest import HOSTILE, build_hostile_site
 from tests.site.hostile import EXPORT, steal
 from tests.site.scan import RECORD_VIOLATIONS
@@ -32,8 +28,8 @@ class OnePortServer(Server):
         super().__init__(env, workers=1)
         self.site = site
 
-    def start(self):
-        command = [
+    def command(self):
+        return [
             str(GUNICORN),
             "--workers",
             "1",
@@ -43,21 +39,6 @@ class OnePortServer(Server):
             f"127.0.0.1:{self.port}",
             f"forms_app.devserver:site_and_app({str(self.site)!r})",
         ]
-        self.log = tempfile.TemporaryFile()
-        self.process = subprocess.Popen(
-            command, cwd=ROOT, env={**os.environ, **self.env}, start_new_session=True, stdout=subprocess.DEVNULL, stderr=self.log
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                self.log.seek(0)
-                raise RuntimeError(self.log.read().decode())
-            try:
-                if requests.get(self.url + "/api/availability", timeout=5).ok:
-                    return self
-            except requests.RequestException:
-                time.sleep(0.1)
-        raise RuntimeError("gunicorn did not answer within 60 s")
 
 
 @pytest.fixture

@@ -8,13 +8,12 @@ import errno
 import os
 import sqlite3
 import subprocess
-import sys
 import time
 
 import pytest
 import requests
 
-from tests.app.helpers import ROOT, api_child, rows
+from tests.app.helpers import api_child, flask_command, rows
 
 
 @pytest.fixture
@@ -59,22 +58,8 @@ def test_a_full_disk_answers_503_in_chinese_and_keeps_nothing(classes, serve, sm
     assert form.status_code in (400, 503) and "Internal Server Error" not in form.text
     health = requests.get(server.url + "/healthz", timeout=10)
     assert health.status_code == 503 and health.json()["message"] == "数据库无法读写"
-    env = {
-        **os.environ,
-        "FORMS_APP_DATABASE": str(database),
-        "FORMS_APP_CLASSES_DIR": str(classes.path),
-        "FORMS_APP_SECRET_KEY": "test-only-key",
-    }
     for command in (["backup", str(tmp_path / "rescue.sqlite3")], ["staff", "list"]):  # the way out of a full disk
-        done = subprocess.run(
-            [sys.executable, "-m", "flask", "--app", "forms_app", *command],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=60,
-        )
+        done = flask_command(database, classes, *command)
         assert done.returncode == 0, (command, done.stderr)
     with sqlite3.connect(tmp_path / "rescue.sqlite3") as rescued:
         assert rescued.execute("SELECT count(*) FROM enrolments").fetchone() == (1,)
