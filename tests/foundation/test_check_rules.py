@@ -147,6 +147,24 @@ RULES = [
         "键“organizer”重复出现",
         id="duplicate-key",
     ),
+    pytest.param(
+        broken("mode: first_come", "mode: first_come\n  offer_hours: 0"),
+        26,
+        "registration.offer_hours（确认期限） 写候补补上后留给家长确认的小时数，应是 1 到 168 之间的整数（最长 7 天，如 offer_hours: 48），现在是“0”",
+        id="offer-hours-too-short",
+    ),
+    pytest.param(
+        broken("mode: first_come", "mode: first_come\n  offer_hours: 200"),
+        26,
+        "应是 1 到 168 之间的整数",
+        id="offer-hours-too-long",
+    ),
+    pytest.param(
+        broken("mode: first_come", "mode: first_come\n  offer_hours: 两天"),
+        26,
+        "应是 1 到 168 之间的整数",
+        id="offer-hours-not-a-number",
+    ),
 ]
 
 
