@@ -261,7 +261,7 @@ def test_staff_see_queued_retrying_and_sent(make_app, programs, aliyun):
 
 
 def zero():
-    return {"sent": 0, "retrying": 0, "failed": 0, "recovered": 0}
+    return {"sent": 0, "retrying": 0, "failed": 0, "recovered": 0, "expired": 0}
 
 
 def test_two_workers_never_take_the_same_message(make_app, programs, aliyun):
