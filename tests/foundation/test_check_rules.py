@@ -239,3 +239,14 @@ def test_time_zone_defaults_to_shanghai(classes):
     classes.write(VALID)
     program = load_catalogue(classes.root).programs[0]
     assert program.registration.opens.isoformat() == "2026-11-20T09:00:00+08:00"
+
+
+@pytest.mark.parametrize("written", ["48", "48小时", "48 个小时"])
+def test_offer_hours_are_whole_hours_and_unset_means_no_offers(classes, written):
+    from programs.loader import load_catalogue
+
+    classes.write(VALID)
+    assert load_catalogue(classes.root).programs[0].registration.offer_hours is None
+    classes.write(broken("mode: first_come", f"mode: first_come\n  offer_hours: {written}"))
+    assert classes.check()[0] == 0
+    assert load_catalogue(classes.root).programs[0].registration.offer_hours == 48

@@ -398,3 +398,34 @@ def test_enrolment_never_waits_on_sending(make_app, programs):
         assert answer.status_code == 201 and time.monotonic() - began < 2, "a provider that never answers holds up nothing"
     finally:
         silent.close()
+
+
+def test_the_worker_expires_offers_and_offers_the_place_on_with_its_deadline(make_app, classes, aliyun, database):
+    data = program_data(capacity=1)
+    data["registration"]["offer_hours"] = 2
+    write(classes, "wangjing-winter", data)
+    app = make(make_app, "aliyun", aliyun)
+    with app.app_context():
+        first = enrol(app, "甲", "13912340001")
+        second = enrol(app, "乙", "13912340002")
+        third = enrol(app, "丙", "13912340003")
+        get_db().cancel(first.reference, "parent")
+        offer = get_db().get(second.reference)
+    start = datetime.now(SHANGHAI)
+    assert Worker(app, now=lambda: start).run_once()["expired"] == 0, "an offer lives until its deadline"
+    offered = [s for s in aliyun.sent if s["TemplateCode"] == TEMPLATES["offered"]]
+    deadline = datetime.fromisoformat(offer.offer_expires_at)
+    assert [(s["PhoneNumbers"], s["TemplateParam"]["deadline"]) for s in offered] == [
+        ("13912340002", f"{deadline.month}月{deadline.day}日 {deadline:%H:%M}")
+    ]
+    text = texts.render("offered", offered[0]["TemplateParam"], "望京工会", "https://bm.example.cn")
+    assert len(text) <= texts.SMS_LENGTH and "第一期" in text and f"bm.example.cn/s/{offered[0]['TemplateParam']['link']}" in text
+
+    done = Worker(app, now=lambda: deadline + timedelta(minutes=1)).run_once()
+    assert done["expired"] == 1
+    with app.app_context():
+        assert (get_db().get(second.reference).status, get_db().get(third.reference).status) == ("cancelled", "offered")
+    offered = [s["PhoneNumbers"] for s in aliyun.sent if s["TemplateCode"] == TEMPLATES["offered"]]
+    assert offered == ["13912340002", "13912340003"], "the next in line is told in the same pass"
+    actions = rows(database, f"SELECT action, actor FROM events WHERE enrolment_id = {second.id} ORDER BY id")
+    assert actions[-1] == ("offer_expired", "system:notify")
