@@ -1,0 +1,73 @@
+"""Offers on the parents' pages: plain HTML forms (they work with JavaScript off), the deadline
+in Beijing time, accept, and decline after 确定放弃吗？; staff see 待确认 with the deadline."""
+
+from datetime import datetime
+
+import pytest
+
+from tests.app.helpers import child, csrf_token, rows, submit_form
+
+FORM = "/enrol/wangjing-winter/week-1"
+
+
+@pytest.fixture
+def client(classes, make_app):
+    classes.write("wangjing-winter", capacity=1, offer_hours=48)
+    return make_app().test_client()
+
+
+@pytest.fixture
+def offered(client):
+    """Capacity 1 with 48 offer hours: 孩子0 cancels, so 孩子1 is offered the place and 孩子2 waits."""
+    pages = []
+    for number in range(3):
+        response, _ = submit_form(client, FORM, **child(name=f"孩子{number}", phone=f"1391234000{number}"))
+        pages.append(response.headers["Location"])
+    asked = client.get(pages[0] + "/cancel").get_data(as_text=True)
+    client.post(pages[0] + "/cancel", data={"csrf_token": csrf_token(asked)})
+    return pages
+
+
+def follow(client, response):
+    assert response.status_code == 303, response.get_data(as_text=True)
+    return client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def deadline_words(database, name):
+    (until,) = rows(database, f"SELECT offer_expires_at FROM enrolments WHERE name = '{name}'")[0]
+    moment = datetime.fromisoformat(until)
+    return f"{moment.month}月{moment.day}日 {moment:%H:%M}"
+
+
+def test_the_offered_family_sees_the_deadline_in_beijing_time_and_accepts(offered, client, database):
+    page = client.get(offered[1]).get_data(as_text=True)
+    assert "候补已补上，待您确认" in page
+    assert f"请在 {deadline_words(database, '孩子1')} 前确认" in page
+    assert "<script" not in page.split("</header>")[-1], "plain forms: no script needed to answer"
+    accepted = client.post(offered[1] + "/accept", data={"csrf_token": csrf_token(page)})
+    after = follow(client, accepted)
+    assert "已确认，报名成功" in after and "您已从候补转为报名成功" in after and "请在" not in after
+    assert "已进入候补第 1 位" in client.get(offered[2]).get_data(as_text=True), "accepting passes nothing on"
+    actions = rows(database, "SELECT e.name, v.action FROM events v JOIN enrolments e ON e.id = v.enrolment_id ORDER BY v.id")
+    assert actions[-2:] == [("孩子1", "offered"), ("孩子1", "offer_accepted")]
+
+
+def test_accepting_needs_the_form_token(offered, client):
+    assert client.post(offered[1] + "/accept", data={}).status_code == 400
+    assert "待您确认" in client.get(offered[1]).get_data(as_text=True)
+
+
+def test_declining_asks_first_then_passes_the_place_on(offered, client, database):
+    asked = client.get(offered[1] + "/decline")
+    question = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "确定放弃 孩子1 的名额吗？" in question
+    assert "待您确认" in client.get(offered[1]).get_data(as_text=True), "asking changes nothing"
+    declined = client.post(offered[1] + "/decline", data={"csrf_token": csrf_token(question)})
+    after = follow(client, declined)
+    assert "已取消" in after and "已放弃这个名额" in after
+    nxt = client.get(offered[2]).get_data(as_text=True)
+    assert "候补已补上，待您确认" in nxt and f"请在 {deadline_words(database, '孩子2')} 前确认" in nxt
+    again = client.get(offered[1] + "/decline").get_data(as_text=True)
+    assert "没有可以放弃的" in again
+    assert client.post(offered[1] + "/decline", data={"csrf_token": csrf_token(question)}).status_code == 303
+    assert rows(database, "SELECT count(*) FROM events WHERE action = 'offer_declined'") == [(1,)]
