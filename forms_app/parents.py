@@ -106,15 +106,25 @@ def result(reference):
     )
 
 
-@bp.route("/r/<reference>/cancel", methods=["GET", "POST"])
-def cancel(reference):
-    """GET asks 确定取消吗？ on a page of its own (no script needed); only its POST cancels."""
+def _asked_first(reference, template):
+    """(enrolment, program, question): a GET gets the page that asks first, so a family cannot
+    give up a place by one stray tap and no script is needed; a POST with its form's token gets
+    question None and may act."""
     enrolment = enrolment_or_404(reference)
     program, _session = served.catalogue().find(enrolment.program, enrolment.session)
     if request.method == "GET":
-        return render_template("cancel.html", enrolment=enrolment, program=program, form=CancelForm())
+        return enrolment, program, render_template(template, enrolment=enrolment, program=program, form=CancelForm())
     if not CancelForm().validate_on_submit():
         abort(400)
+    return enrolment, program, None
+
+
+@bp.route("/r/<reference>/cancel", methods=["GET", "POST"])
+def cancel(reference):
+    """GET asks 确定取消吗？ on a page of its own (no script needed); only its POST cancels."""
+    _enrolment, program, question = _asked_first(reference, "cancel.html")
+    if question is not None:
+        return question
     get_db().cancel(reference, "parent")
     flash(f"已取消这次报名，名额已让给候补的{'学员' if program and program.audience == 'workers' else '家庭'}。")
     return redirect(url_for("parents.result", reference=reference), 303)
@@ -137,12 +147,9 @@ def accept(reference):
 @bp.route("/r/<reference>/decline", methods=["GET", "POST"])
 def decline(reference):
     """GET asks 确定放弃吗？ on a page of its own, as cancel does; only its POST gives the place up."""
-    enrolment = enrolment_or_404(reference)
-    program, _session = served.catalogue().find(enrolment.program, enrolment.session)
-    if request.method == "GET":
-        return render_template("decline.html", enrolment=enrolment, program=program, form=CancelForm())
-    if not CancelForm().validate_on_submit():
-        abort(400)
+    enrolment, _program, question = _asked_first(reference, "decline.html")
+    if question is not None:
+        return question
     after, _passed_on = get_db().decline_offer(reference, "parent")
     if after.status == "cancelled" and enrolment.status == "offered":
         flash("已放弃这个名额，名额已让给下一位候补。")

@@ -12,6 +12,7 @@ import pytest
 from forms_app.clock import now
 from forms_app.storage import Counts, Places
 from programs import lottery
+from tests.contract.conftest import opened
 from tests.contract.test_storage import person
 
 OFFERS = [
@@ -23,9 +24,7 @@ OFFERS = [
 
 @pytest.fixture
 def offers(backend):
-    storage = backend.open()
-    storage.create_schema()
-    storage.sync_places(OFFERS, "stamp-1", "test")
+    storage = opened(backend, OFFERS)
     yield storage
     storage.close()
 
