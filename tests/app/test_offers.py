@@ -4,8 +4,9 @@ in Beijing time, accept, and decline after 确定放弃吗？; staff see 待确�
 from datetime import datetime
 
 import pytest
+import requests
 
-from tests.app.helpers import child, csrf_token, rows, submit_form
+from tests.app.helpers import api_child, child, csrf_token, rows, submit_form
 
 FORM = "/enrol/wangjing-winter/week-1"
 
@@ -71,3 +72,32 @@ def test_declining_asks_first_then_passes_the_place_on(offered, client, database
     assert "没有可以放弃的" in again
     assert client.post(offered[1] + "/decline", data={"csrf_token": csrf_token(question)}).status_code == 303
     assert rows(database, "SELECT count(*) FROM events WHERE action = 'offer_declined'") == [(1,)]
+
+
+def test_with_javascript_off_a_real_browser_accepts_and_declines(classes, serve, browser, database):
+    classes.write("wangjing-winter", capacity=1, offer_hours=48)
+    server = serve()
+    made = [
+        requests.post(server.url + "/api/enrolments", json=api_child(name=f"孩子{n}", phone=f"139{n:08d}"), timeout=30) for n in range(4)
+    ]
+    references = [answer.json()["reference"] for answer in made]
+    requests.post(f"{server.url}/api/enrolments/{references[0]}/cancel", timeout=30)
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN", java_script_enabled=False)
+    page = context.new_page()
+
+    page.goto(f"{server.url}/r/{references[1]}")
+    assert f"请在 {deadline_words(database, '孩子1')} 前确认" in page.inner_text("main")
+    page.click("button:has-text('确认报名')")
+    page.wait_for_load_state()
+    assert "已确认，报名成功" in page.inner_text("main")
+
+    requests.post(f"{server.url}/api/enrolments/{references[1]}/cancel", timeout=30)
+    page.goto(f"{server.url}/r/{references[2]}")
+    page.click("text=放弃这个名额")
+    page.wait_for_load_state()
+    assert "确定放弃 孩子2 的名额吗？" in page.inner_text("main")
+    page.click("button:has-text('确定放弃')")
+    page.wait_for_load_state()
+    assert "已放弃这个名额" in page.inner_text("main")
+    assert requests.get(f"{server.url}/api/enrolments/{references[3]}", timeout=30).json()["status"] == "offered"
+    context.close()
