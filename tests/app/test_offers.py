@@ -3,6 +3,7 @@ in Beijing time, accept, and decline after 确定放弃吗？; staff see 待确�
 
 from datetime import datetime
 
+import jsonschema
 import pytest
 import requests
 
@@ -53,6 +54,16 @@ def test_the_offered_family_sees_the_deadline_in_beijing_time_and_accepts(offere
     assert actions[-2:] == [("孩子1", "offered"), ("孩子1", "offer_accepted")]
 
 
+def test_the_api_gives_the_deadline_of_an_offer_as_its_description_says(offered, client, database):
+    spec = client.get("/api/openapi.json").get_json()
+    schema = spec["paths"]["/api/enrolments/{reference}"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    shown = client.get("/api/enrolments/" + offered[1].removeprefix("/r/")).get_json()
+    jsonschema.validate(shown, {**schema, "components": spec["components"]}, format_checker=jsonschema.FormatChecker())
+    (until,) = rows(database, "SELECT offer_expires_at FROM enrolments WHERE name = '孩子1'")[0]
+    assert (shown["status"], shown["offer_expires_at"]) == ("offered", until)
+    assert "offer_expires_at" not in client.get("/api/enrolments/" + offered[2].removeprefix("/r/")).get_json()
+
+
 def test_accepting_needs_the_form_token(offered, client):
     assert client.post(offered[1] + "/accept", data={}).status_code == 400
     assert "待您确认" in client.get(offered[1]).get_data(as_text=True)
@@ -62,6 +73,7 @@ def test_declining_asks_first_then_passes_the_place_on(offered, client, database
     asked = client.get(offered[1] + "/decline")
     question = asked.get_data(as_text=True)
     assert asked.status_code == 200 and "确定放弃 孩子1 的名额吗？" in question
+    assert asked.headers["Cache-Control"] == "no-store"
     assert "待您确认" in client.get(offered[1]).get_data(as_text=True), "asking changes nothing"
     declined = client.post(offered[1] + "/decline", data={"csrf_token": csrf_token(question)})
     after = follow(client, declined)
