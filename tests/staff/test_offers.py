@@ -22,3 +22,5 @@ def test_staff_see_an_offer_waiting_with_its_deadline_and_a_cancel_passes_it_on(
     assert response.status_code == 303
     assert status(app, second)[0] == "cancelled" and status(app, third)[0] == "offered"
     assert ("cancelled", "staff:wj") in actions(app) and ("offered", "staff:wj") in actions(app)
+    log = wangjing.get(ROSTER + "/audit").get_data(as_text=True)
+    assert f"候补补上，名额留到 {until.month}月{until.day}日 {until:%H:%M} 等家长确认" in log
