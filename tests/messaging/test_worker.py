@@ -3,6 +3,7 @@ with its template and parameters, a crash between send and mark sends once, a pr
 error is retried and then shown to staff."""
 
 import email
+import re
 import socket
 import threading
 import time
@@ -50,6 +51,9 @@ def programs(classes):
         capacity=1, mode="lottery", title="朝阳区职工子女暑期书法班", opens=NOW - timedelta(days=3), closes=NOW - timedelta(days=1)
     )
     write(classes, "draw-class", draw)
+    offer = program_data(capacity=1, title="望京街道职工子女书法班")
+    offer["registration"]["offer_hours"] = 48
+    write(classes, "offer-class", offer)
     return classes
 
 
@@ -64,7 +68,7 @@ def enrol(app, name, phone, program="wangjing-winter", session="week-1"):
 
 def every_kind(app):
     """One family for each message a family must hear of; returns {name: phone}."""
-    phones = {name: f"1391234{n:04d}" for n, name in enumerate(["甲", "乙", "丙", "丁", "戊", "己"], 1)}
+    phones = {name: f"1391234{n:04d}" for n, name in enumerate(["甲", "乙", "丙", "丁", "戊", "己", "庚", "辛"], 1)}
     with app.app_context():
         db = get_db()
         first = enrol(app, "甲", phones["甲"])  # confirmed
@@ -78,6 +82,9 @@ def every_kind(app):
         enrol(app, "己", phones["己"], program="draw-class")
         program, session = app.extensions["catalogue"]["catalogue"].find("draw-class", "week-1")
         lottery.draw(program, session, "staff:wj", at=NOW)
+        seventh = enrol(app, "庚", phones["庚"], program="offer-class")  # confirmed
+        enrol(app, "辛", phones["辛"], program="offer-class")  # waitlisted 1
+        db.cancel(seventh.reference, "parent")  # 辛 offered the place, with a deadline
     return phones
 
 
@@ -86,7 +93,7 @@ def test_every_message_kind_is_sent_once_with_its_template_and_parameters(make_a
     phones = every_kind(app)
     worker = Worker(app, now=lambda: NOON)
     done = worker.run_once()
-    assert (done["sent"], done["reminders"]) == (10, 1)
+    assert (done["sent"], done["reminders"]) == (13, 1)
     assert Worker(app, now=lambda: NOON).run_once()["sent"] == 0, "nothing is sent twice, reminders included"
     by_phone = {phone: name for name, phone in phones.items()}
     got = sorted((by_phone[s["PhoneNumbers"]], s["TemplateCode"], s["TemplateParam"].get("position")) for s in aliyun.sent)
@@ -105,6 +112,9 @@ def test_every_message_kind_is_sent_once_with_its_template_and_parameters(make_a
             ("丁", code["cancelled"], None),
             (by_phone[won], code["drawn_won"], None),
             (by_phone[lost], code["drawn_waitlisted"], "1"),
+            ("庚", code["confirmed"], None),
+            ("辛", code["waitlisted"], "1"),
+            ("辛", code["offered"], None),
         ]
     )
     moved = next(s for s in aliyun.sent if s["TemplateCode"] == code["moved"])["TemplateParam"]
@@ -117,7 +127,9 @@ def test_every_message_kind_is_sent_once_with_its_template_and_parameters(make_a
     reminder = next(s for s in aliyun.sent if s["TemplateCode"] == code["reminder"])["TemplateParam"]
     assert reminder["time"] == "08:30-17:30"
     assert all(s["SignName"] == "望京工会" and s["OutId"] for s in aliyun.sent)
-    assert len({s["OutId"] for s in aliyun.sent}) == 10
+    assert len({s["OutId"] for s in aliyun.sent}) == 13
+    offered = next(s for s in aliyun.sent if s["TemplateCode"] == code["offered"])["TemplateParam"]
+    assert re.fullmatch(r"\d{1,2}月\d{1,2}日 \d\d:\d\d", offered["deadline"]) and offered["session"] == "第一期"
     for sent in aliyun.sent:
         key = next(k for k, v in TEMPLATES.items() if v == sent["TemplateCode"])
         text = texts.render(key, sent["TemplateParam"], "望京工会", "https://bm.example.cn")
