@@ -338,7 +338,7 @@ def _offer_hours(value, path, out):
     text = _plain(value, path, out)
     if not isinstance(text, str):
         return value
-    found = re.match(r"^([-+]?\d+)\s*(?:个?小时|h)?$", text)
+    found = re.match(r"^([-+]?\d+)\s*(?:个?小时|[hH])?$", text)
     return _read_as(path, out, value, int(found[1])) if found else value
 
 
