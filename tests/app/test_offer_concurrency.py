@@ -20,7 +20,9 @@ CLIENTS = 200
 CAPACITY = 20
 OFFER_HOURS = 1
 # An offer counts as run out once it is this old: the expiry loops pretend the clock is later.
-GRACE = timedelta(seconds=3)
+# How many offers run out before their family answers depends on the machine's load, so the
+# assertions below hold whichever way each race goes; only the invariants are checked.
+GRACE = timedelta(seconds=10)
 ACCEPT, DECLINE, IGNORE = "accept", "decline", "ignore"
 
 
@@ -77,7 +79,7 @@ def test_offers_expire_and_pass_on_in_queue_order_under_concurrency(classes, ser
                     codes.append(response.status_code)
             elif status == "offered" and plan[reference] == DECLINE:
                 codes.append(form_post(session, server.url, f"/r/{reference}/decline").status_code)
-            time.sleep(0.5)
+            time.sleep(1)
 
     def expire_loop():
         storage = open_storage(str(database))
@@ -117,7 +119,9 @@ def test_offers_expire_and_pass_on_in_queue_order_under_concurrency(classes, ser
     assert codes and all(code < 500 for code in codes), sorted(set(codes))
     statuses = dict(rows(database, "SELECT status, count(*) FROM enrolments GROUP BY status"))
     assert statuses.get("offered", 0) == 0, "every offer was answered or ran out"
-    assert statuses["confirmed"] == CAPACITY, "the freed places all found a family"
+    accepted = rows(database, "SELECT count(*) FROM events WHERE action = 'offer_accepted'")[0][0]
+    assert statuses.get("confirmed", 0) == accepted, "every place now confirmed was offered and accepted"
+    assert statuses.get("waitlisted", 0) == 0 or accepted == CAPACITY, "while anyone waits, no place stays free"
 
     queue = dict(rows(database, "SELECT id, queue FROM enrolments"))
     events = rows(database, "SELECT enrolment_id, action, detail FROM events WHERE enrolment_id IS NOT NULL ORDER BY id")
@@ -154,4 +158,5 @@ def test_offers_expire_and_pass_on_in_queue_order_under_concurrency(classes, ser
         if choice(n) == DECLINE:
             assert steps[2] in ("offer_declined", "offer_expired")
     assert rows(database, "SELECT count(*) FROM outbox WHERE kind = 'offered'") == [(len(offered_in_order),)]
-    assert rows(database, "SELECT count(*) FROM events WHERE action = 'offer_accepted'") == [(CAPACITY,)]
+    endings = {steps[-1] for steps in story.values() if "offered" in steps}
+    assert endings == {"offer_accepted", "offer_declined", "offer_expired"}, "each way an offer ends happened"
