@@ -32,6 +32,8 @@ def enrolment_json(enrolment, program, session):
         "program": enrolment.program,
         "session": enrolment.session,
     }
+    if enrolment.status == "offered":
+        body["offer_expires_at"] = enrolment.offer_expires_at
     if program is not None:
         body.update(
             program_title=program.title,

@@ -10,19 +10,30 @@ enrolment on every request.
 The waitlist is ordered by `queue`, a number each enrolment gets on arrival
 (one past the session's last); staff putting someone first gives them one
 below the front, and a lottery draw renumbers its entries in drawn order.
+
+A program with `registration.offer_hours` does not confirm a freed place at
+once: the first in line is *offered* it, and the offer holds the place until
+the family accepts, declines or lets the deadline pass. An offer that ends is
+cancelled (it does not go back in line: as first in line it would only be
+offered the same place again), and the place is offered to the next in line.
 """
 
-CONFIRMED, WAITLISTED, LOTTERY, CANCELLED = "confirmed", "waitlisted", "lottery", "cancelled"
+from datetime import timedelta
+
+CONFIRMED, OFFERED, WAITLISTED, LOTTERY, CANCELLED = "confirmed", "offered", "waitlisted", "lottery", "cancelled"
 
 # Every status, in the order a roster lists them, with the words parents and staff read.
 STATUS_LABELS = {
     CONFIRMED: "报名成功",
+    OFFERED: "待确认",
     LOTTERY: "已登记，等待摇号",
     WAITLISTED: "候补中",
     CANCELLED: "已取消",
 }
 STATUSES = tuple(STATUS_LABELS)
-LIVE = (CONFIRMED, LOTTERY, WAITLISTED)
+LIVE = (CONFIRMED, OFFERED, LOTTERY, WAITLISTED)
+# The statuses that take one of a session's places: every count of places taken counts these.
+HOLDS_PLACE = (CONFIRMED, OFFERED)
 
 
 def status_for_new(mode, capacity, confirmed, waiting, drawn=False):
@@ -49,11 +60,26 @@ def status_for_new(mode, capacity, confirmed, waiting, drawn=False):
 
 def places_to_fill(capacity, confirmed, waiting):
     """How many waitlisted people move up now; a lowered capacity drops nobody.
+    `confirmed` counts every place held (HOLDS_PLACE), open offers included.
 
     >>> places_to_fill(5, 2, 10), places_to_fill(2, 5, 10), places_to_fill(5, 2, 1)
     (3, 0, 1)
     """
     return max(0, min(capacity - confirmed, waiting))
+
+
+def promotion(offer_hours):
+    """What the first in line gets when a place frees: the place itself, or (with offer hours) an offer of it.
+
+    >>> promotion(None), promotion(48)
+    ('confirmed', 'offered')
+    """
+    return OFFERED if offer_hours else CONFIRMED
+
+
+def offer_deadline(at, offer_hours):
+    """When an offer made at `at` ends unanswered."""
+    return at + timedelta(hours=offer_hours)
 
 
 def by_hand(capacity, confirmed):

@@ -8,9 +8,9 @@ place in line the change produced, so the text says what happened then.
 
 import json
 
-CONFIRMED, WAITLISTED, PROMOTED, DRAWN = "confirmed", "waitlisted", "promoted", "drawn"
+CONFIRMED, WAITLISTED, PROMOTED, OFFERED, DRAWN = "confirmed", "waitlisted", "promoted", "offered", "drawn"
 MOVED, CANCELLED, REMINDER = "moved", "cancelled", "reminder"
-KINDS = (CONFIRMED, WAITLISTED, PROMOTED, DRAWN, MOVED, CANCELLED, REMINDER)
+KINDS = (CONFIRMED, WAITLISTED, PROMOTED, OFFERED, DRAWN, MOVED, CANCELLED, REMINDER)
 
 
 def place_changed(enrolment, kind, at, status=None):
@@ -27,6 +27,7 @@ def place_changed(enrolment, kind, at, status=None):
                 "session": enrolment.session,
                 "status": status or enrolment.status,
                 "position": enrolment.position if (status or enrolment.status) == "waitlisted" else None,
+                "deadline": enrolment.offer_expires_at if (status or enrolment.status) == "offered" else None,
             },
             ensure_ascii=False,
         ),

@@ -83,6 +83,11 @@ SCHEMAS = {
             "position": {"type": ["integer", "null"], "minimum": 1},
             "program": {"type": "string"},
             "session": {"type": "string"},
+            "offer_expires_at": {
+                "type": "string",
+                "format": "date-time",
+                "description": "待确认（offered）才有：补上的名额留到这个时刻（北京时间），之前在结果页确认，过期让给下一位",
+            },
             "program_title": {"type": "string"},
             "session_name": {"type": "string"},
             "start": {"type": "string", "format": "date"},

@@ -90,9 +90,9 @@ def result(reference):
     enrolment = enrolment_or_404(reference)
     program, session = served.catalogue().find(enrolment.program, enrolment.session)
     others = [e for e in get_db().submission(enrolment.submission) if e.reference != reference]
-    promoted = enrolment.status == "confirmed" and any(
-        event.action == "promoted" for event in get_db().audit(enrolment.program, enrolment.session, enrolment.id)
-    )
+    actions = [event.action for event in get_db().audit(enrolment.program, enrolment.session, enrolment.id)]
+    promoted = enrolment.status == "confirmed" and any(action in ("promoted", "offer_accepted") for action in actions)
+    offer_ended = enrolment.status == "cancelled" and actions[-1:] in (["offer_expired"], ["offer_declined"])
     return render_template(
         "result.html",
         enrolment=enrolment,
@@ -101,21 +101,58 @@ def result(reference):
         others=others,
         form=CancelForm(),
         promoted=promoted,
+        offer_ended=actions[-1] if offer_ended else None,
         ticket=lottery.ticket(enrolment) if program is not None and program.registration.mode == "lottery" else None,
     )
+
+
+def _asked_first(reference, template):
+    """(enrolment, program, question): a GET gets the page that asks first, so a family cannot
+    give up a place by one stray tap and no script is needed; a POST with its form's token gets
+    question None and may act."""
+    enrolment = enrolment_or_404(reference)
+    program, _session = served.catalogue().find(enrolment.program, enrolment.session)
+    if request.method == "GET":
+        return enrolment, program, render_template(template, enrolment=enrolment, program=program, form=CancelForm())
+    if not CancelForm().validate_on_submit():
+        abort(400)
+    return enrolment, program, None
 
 
 @bp.route("/r/<reference>/cancel", methods=["GET", "POST"])
 def cancel(reference):
     """GET asks 确定取消吗？ on a page of its own (no script needed); only its POST cancels."""
-    enrolment = enrolment_or_404(reference)
-    program, _session = served.catalogue().find(enrolment.program, enrolment.session)
-    if request.method == "GET":
-        return render_template("cancel.html", enrolment=enrolment, program=program, form=CancelForm())
-    if not CancelForm().validate_on_submit():
-        abort(400)
+    _enrolment, program, question = _asked_first(reference, "cancel.html")
+    if question is not None:
+        return question
     get_db().cancel(reference, "parent")
     flash(f"已取消这次报名，名额已让给候补的{'学员' if program and program.audience == 'workers' else '家庭'}。")
+    return redirect(url_for("parents.result", reference=reference), 303)
+
+
+@bp.route("/r/<reference>/accept", methods=["POST"])
+def accept(reference):
+    """The family takes the place offered to them; a deadline already past ends the offer instead."""
+    enrolment_or_404(reference)
+    if not CancelForm().validate_on_submit():
+        abort(400)
+    after, _passed_on = get_db().accept_offer(reference, "parent", now())
+    if after.status == "confirmed":
+        flash("已确认，报名成功。")
+    elif after.status == "cancelled":
+        flash("确认期限已过，名额已按顺序让给下一位候补。")
+    return redirect(url_for("parents.result", reference=reference), 303)
+
+
+@bp.route("/r/<reference>/decline", methods=["GET", "POST"])
+def decline(reference):
+    """GET asks 确定放弃吗？ on a page of its own, as cancel does; only its POST gives the place up."""
+    enrolment, _program, question = _asked_first(reference, "decline.html")
+    if question is not None:
+        return question
+    after, _passed_on = get_db().decline_offer(reference, "parent")
+    if after.status == "cancelled" and enrolment.status == "offered":
+        flash("已放弃这个名额，名额已让给下一位候补。")
     return redirect(url_for("parents.result", reference=reference), 303)
 
 

@@ -55,7 +55,7 @@ class Problem:
 
 def places(catalogue):
     return [
-        Places(program.id, session.id, session.capacity, program.registration.mode, session.end)
+        Places(program.id, session.id, session.capacity, program.registration.mode, session.end, program.registration.offer_hours)
         for program in catalogue.programs
         for session in program.sessions
     ]

@@ -67,6 +67,7 @@ _NAMES = {
     "choices": "选项",
     "teacher": "授课老师",
     "siblings_together": "兄弟姐妹同组",
+    "offer_hours": "确认期限",
 }
 
 
@@ -181,6 +182,13 @@ def explain(error, allowed_keys=()):
         if field == "map_url":
             return loc, f"{shown} 应以 http:// 或 https:// 开头"
         return loc, f"{shown} 只能用小写字母、数字和连字符（如 week-1），{_value(value)}"
+    if field == "offer_hours" and kind in ("greater_than_equal", "less_than_equal", "int_type", "int_from_float", "int_parsing"):
+        from .model import OFFER_HOURS_MAX, OFFER_HOURS_MIN  # late: the model imports this module
+
+        return loc, (
+            f"{shown} 写候补补上后留给家长确认的小时数，应是 {OFFER_HOURS_MIN} 到 {OFFER_HOURS_MAX} 之间的整数"
+            f"（最长 7 天，如 offer_hours: 48），{_value(value)}"
+        )
     if kind in ("greater_than_equal", "greater_than"):
         if field == "capacity":
             return loc, f"{shown} 应是不小于 1 的整数，现在是 {value}"

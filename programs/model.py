@@ -32,6 +32,8 @@ from .weekdays import class_dates, parse_weekdays
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 AGE_MIN, AGE_MAX = 3, 18
+# registration.offer_hours: at least an hour to answer an offered place, at most a week.
+OFFER_HOURS_MIN, OFFER_HOURS_MAX = 1, 168
 PLACEHOLDER = "【待填写】"
 # A `closes` written as a bare date keeps that whole day open for enrolment.
 END_OF_DAY = time(23, 59, 59)
@@ -239,6 +241,13 @@ class Registration(Strictly):
     questions: Annotated[list[Question], _unique_ids("问题编号")] = Field(default_factory=list, description="报名表上的附加问题")
     siblings_together: bool = Field(False, description="摇号时同一次报名的兄弟姐妹作为一组，一起中签或一起候补")
     verify_phone: bool | None = Field(None, description="报名前是否要用短信验证码核实手机号；不写则按系统设置（默认要核实）")
+    offer_hours: WholeNumber | None = Field(
+        None,
+        ge=OFFER_HOURS_MIN,
+        le=OFFER_HOURS_MAX,
+        description=f"候补补上时给家长多少小时确认（{OFFER_HOURS_MIN} 到 {OFFER_HOURS_MAX} 的整数，最长 7 天）："
+        "到期不确认或放弃，名额按顺序让给下一位；不写则补上即报名成功",
+    )
 
     @field_validator("closes")
     @classmethod

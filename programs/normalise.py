@@ -333,6 +333,15 @@ def _choice(words):
     return read
 
 
+def _offer_hours(value, path, out):
+    """48, 48小时 or 48个小时: whole hours; anything else is left for the model to explain."""
+    text = _plain(value, path, out)
+    if not isinstance(text, str):
+        return value
+    found = re.match(r"^([-+]?\d+)\s*(?:个?小时|[hH])?$", text)
+    return _read_as(path, out, value, int(found[1])) if found else value
+
+
 def _boolean(value, path, out):
     text = _plain(value, path, out)
     if not isinstance(text, str):
@@ -378,6 +387,7 @@ _FIELDS = {
     ("registration", "closes"): _moment(end_of_day=True),
     ("registration", "mode"): _choice(MODES),
     ("registration", "siblings_together"): _boolean,
+    ("registration", "offer_hours"): _offer_hours,
     ("registration", "questions", "*", "type"): _choice(TYPES),
     ("registration", "questions", "*", "required"): _boolean,
     ("registration", "questions", "*", "choices"): _words,

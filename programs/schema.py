@@ -14,7 +14,7 @@ import copy
 import json
 
 from .messages import LABELS, label_of
-from .model import AGE_MAX, AGE_MIN, Program
+from .model import AGE_MAX, AGE_MIN, OFFER_HOURS_MAX, OFFER_HOURS_MIN, Program
 from .normalise import AUDIENCES, FALSE, FREE, MODES, STATUSES, TRUE, TYPES
 
 SCHEMA_FILE = "program.schema.json"
@@ -43,6 +43,7 @@ PATTERNS = {
     "days": f"^{_S}(?:每天|每日|工作日|每?周末|双休日|每?(?:周|星期)?{_DAY}(?:{_DAY_JOIN}{_DAY})*){_S}$",
     "phone": f"^{_S}{_QUOTED}{_S}[0-9０-９+＋()（） \u3000\\-－]{{5,20}}(?:{_S}(?:转|分机|ext\\.?|x){_S}{_D}{{1,6}})?{_S}{_UNQUOTED}{_S}$",
     "capacity": f"^{_S}(?:限|共|最多)?{_S}[+＋]?{_D}+{_S}(?:人|名|位|个名额)?{_S}$",
+    "offer_hours": f"^{_S}[+＋]?{_D}+{_S}(?:个?小时|[hH])?{_S}$",
     "age": f"^{_S}{_AGE}{_S}$",
     "ages": f"^{_S}[\\[［(（]?{_S}{_AGE}{_S}(?:{_DASH}|,|，|、){_S}{_AGE}{_S}[\\]］)）]?{_S}$",
     "fee": f"^{_S}(?:{'|'.join(FREE)}|(?:[¥￥]{_S})?{_D}+(?:[.．]{_D}{{1,2}})?{_S}(?:元|块|元钱)?{_S}(?:/人|每人|/位|一人)?){_S}$",
@@ -127,6 +128,15 @@ def _overrides(schema):
         registration[key] = _text("moment", registration[key]["description"])
     registration["mode"] = _choices(MODES, registration["mode"]["description"])
     registration["siblings_together"] = _boolean(registration["siblings_together"]["description"], False)
+    registration["offer_hours"] = {
+        "description": registration["offer_hours"]["description"],
+        "examples": [48, "48小时"],
+        "anyOf": [
+            {"type": "integer", "minimum": OFFER_HOURS_MIN, "maximum": OFFER_HOURS_MAX},
+            {"type": "string", "pattern": PATTERNS["offer_hours"]},
+            {"type": "null"},
+        ],
+    }
     question["type"] = _choices(TYPES, question["type"]["description"])
     question["required"] = _boolean(question["required"]["description"], False)
     question["choices"]["anyOf"].insert(1, {"type": "string", "minLength": 1})

@@ -48,6 +48,7 @@ registration:                 # 报名设置
   closes: {closes} 17:00       # 报名截止时间，须晚于开始时间；只写日期表示当天 23:59:59 截止
   mode: first_come            # first_come 先到先得；lottery 摇号（报名截止后统一抽签）；也可直接写“先到先得”“摇号”
   eligibility: {p}    # 报名条件，如：辖区在职职工的子女；没有可删掉
+  # offer_hours: 48           # 候补补上后留给家长确认的小时数（1～168）；不写则补上即报名成功
   questions: []               # 报名表上的附加问题，如：
   #  - id: lunch              # 问题编号：小写字母、数字和连字符
   #    label: 是否需要午餐     # 问题文字

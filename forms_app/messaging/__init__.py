@@ -78,7 +78,7 @@ def init_app(app):
         if once:
             done = worker.run_once()
             click.echo(
-                "已发送 {sent} 条，等待重试 {retrying} 条，放弃 {failed} 条，核实为已发送 {recovered} 条，新排开课提醒 {reminders} 条。".format(
+                "已发送 {sent} 条，等待重试 {retrying} 条，放弃 {failed} 条，核实为已发送 {recovered} 条，新排开课提醒 {reminders} 条，到期未确认的名额 {expired} 个已顺延。".format(
                     **done
                 )
             )

@@ -30,6 +30,9 @@ TEMPLATES = {
         ("name", "cls", "session", "position", "link"), "${name}已进入${cls}（${session}）候补第${position}位，补上后短信通知。" + LINK
     ),
     "promoted": Template(("name", "cls", "session", "link"), "${name}已从候补转为报名成功：${cls}（${session}）。" + LINK),
+    "offered": Template(
+        ("name", "cls", "session", "deadline", "link"), "${name}候补补上${cls}（${session}），请${deadline}前确认。" + LINK
+    ),
     "drawn_won": Template(("cls", "session", "name", "link"), "${cls}（${session}）摇号结果：${name}中签，报名成功。" + LINK),
     "drawn_waitlisted": Template(
         ("cls", "session", "name", "position", "link"), "${cls}（${session}）摇号结果：${name}未中签，候补第${position}位。" + LINK
@@ -45,6 +48,7 @@ LABELS = {
     "confirmed": "报名成功",
     "waitlisted": "进入候补",
     "promoted": "候补转为报名成功",
+    "offered": "候补补上待确认",
     "drawn": "摇号结果",
     "drawn_won": "摇号中签",
     "drawn_waitlisted": "摇号未中签",

@@ -27,6 +27,7 @@ from programs.phones import mask
 from .. import served
 from ..clock import now as clock_now
 from ..db import get_db
+from ..filters import deadline
 from ..storage.rules import _iso
 from . import mail, texts
 from .senders import NOT_FOUND, UNKNOWN, SendFailed, from_config
@@ -35,6 +36,7 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)
 BACKOFF_SECONDS = (30, 120, 600, 1800, 3600)
 HOUSEKEEPING_EVERY = 600
+ACTOR = "system:notify"
 UNCERTAIN = "上次发送时进程中断，短信服务无法核实是否已送达；为免重复，没有再发。请电话联系家长。"
 
 
@@ -52,10 +54,13 @@ class Worker:
         self.housekept_at = None
 
     def run_once(self):
-        """One pass: reminders and housekeeping when due, then every due message. Returns {outcome: count}."""
-        done = {"sent": 0, "retrying": 0, "failed": 0, "recovered": 0, "reminders": 0}
+        """One pass: offers past their deadline end (their places are offered on, and those messages go
+        out in this same pass), reminders and housekeeping when due, then every due message.
+        Returns {outcome: count}."""
+        done = {"sent": 0, "retrying": 0, "failed": 0, "recovered": 0, "reminders": 0, "expired": 0}
         with self.app.app_context():
             at = self.now()
+            done["expired"] = len(get_db().expire_offers(at, ACTOR)[0])
             if self.housekept_at is None or time.monotonic() - self.housekept_at >= HOUSEKEEPING_EVERY:
                 self.housekept_at = time.monotonic()
                 done["reminders"] = self.queue_reminders(at)
@@ -153,6 +158,7 @@ class Worker:
             "position": payload.get("position") or "",
             "result": texts.result_words(payload.get("status"), payload.get("position")),
             "time": (session.time or session.days or "按时") if session else "按时",
+            "deadline": deadline(payload["deadline"]) if payload.get("deadline") else "",
             "link": get_db().short_link(payload["reference"]) if payload.get("reference") else "",
         }
         wanted = {name: str(values[name]) for name in texts.TEMPLATES[key].params}

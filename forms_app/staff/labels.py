@@ -1,6 +1,7 @@
 """How audit events and their actors read to staff, in one sentence each."""
 
 from ..capacity import STATUS_LABELS
+from ..filters import deadline
 from ..messaging import texts
 
 ACTORS = {"parent": "家长", "api": "接口"}
@@ -23,6 +24,10 @@ def _status(detail, key="status"):
     return STATUS_LABELS[detail[key]] if detail.get(key) else ""
 
 
+def _deadline(detail):
+    return deadline(detail["until"]) if detail.get("until") else "期限"
+
+
 def event(item):
     """The event as a sentence: what happened, with the detail that matters."""
     detail = item.detail
@@ -30,6 +35,10 @@ def event(item):
         "enrolled": lambda: f"报名：{_status(detail)}",
         "cancelled": lambda: f"取消报名（原为{_status(detail, 'from')}）",
         "promoted": lambda: "候补补上，报名成功",
+        "offered": lambda: f"候补补上，名额留到 {_deadline(detail)} 等家长确认",
+        "offer_accepted": lambda: "家长确认了补上的名额，报名成功",
+        "offer_declined": lambda: "家长放弃了补上的名额，名额顺延给下一位",
+        "offer_expired": lambda: f"补上的名额到 {_deadline(detail)} 没有确认，名额顺延给下一位",
         "queued_first": lambda: f"提到候补第 1 位（原为第 {detail.get('from')} 位）",
         "moved_out": lambda: f"转到班次 {detail.get('to')}",
         "moved_in": lambda: f"从班次 {detail.get('from')} 转入：{_status(detail)}",

@@ -48,12 +48,14 @@ class Enrolment:
     submission: str
     created_at: str
     position: int | None = None
+    offer_expires_at: str | None = None
 
 
 @dataclass(frozen=True)
 class Counts:
     """A session's places as the database counts them now, for 剩余名额 and the console;
-    `confirmed` and `waitlisted` are live counts, unlike the YAML's Places."""
+    `confirmed` and `waitlisted` are live counts, unlike the YAML's Places. `confirmed` counts
+    every place held (`capacity.HOLDS_PLACE`): an open offer takes a place as a confirmation does."""
 
     capacity: int
     confirmed: int
@@ -101,13 +103,15 @@ class Lottery:
 
 @dataclass(frozen=True)
 class Places:
-    """A session's capacity and mode as the YAML states them."""
+    """A session's capacity and mode as the YAML states them; `offer_hours` (registration.offer_hours)
+    makes a freed place an offer the family must accept within that many hours."""
 
     program: str
     session: str
     capacity: int
     mode: str
     ends: date | None = None
+    offer_hours: int | None = None
 
 
 class Duplicate(Exception):

@@ -200,6 +200,15 @@ MIGRATIONS = [
         CREATE UNIQUE INDEX links_reference ON links (reference);
         """,
     ),
+    (
+        10,
+        "offers with a deadline: a session's offer hours and each offer's end",
+        """
+        ALTER TABLE places ADD COLUMN offer_hours INTEGER;
+        ALTER TABLE enrolments ADD COLUMN offer_expires_at TEXT;
+        CREATE INDEX enrolments_offers ON enrolments (status, offer_expires_at);
+        """,
+    ),
 ]
 
 LEDGER = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"

@@ -19,12 +19,14 @@ from programs import lottery
 from programs.model import SHANGHAI
 
 from .. import capacity, notices
-from ..clock import stamp
+from ..clock import now, stamp
 from ..references import new_code, new_link_token
 from . import Counts, Duplicate, Event, Lottery, StaffAccount, UnknownSession, migrations, outbox, records
 
 STAFF_COLUMNS = "username, organizer, admin, password_hash, disabled, generation"
 LOTTERY_COLUMNS = "program, session, seed, commitment, committed_at, drawn_at, publication"
+# The SQL test for a row that takes one of the session's places, from the one list capacity.py keeps.
+HOLDS_PLACE = "status IN ({})".format(", ".join(f"'{status}'" for status in capacity.HOLDS_PLACE))
 ROSTER_ORDER = "CASE status {} ELSE {} END".format(
     " ".join(f"WHEN '{status}' THEN {rank}" for rank, status in enumerate(capacity.STATUSES)), len(capacity.STATUSES)
 )
@@ -72,11 +74,18 @@ class Storage:
                 before = self._lock(tx, place.program, place.session)
                 tx.run(
                     """
-                    INSERT INTO places (program, session, capacity, mode, ends) VALUES (?, ?, ?, ?, ?)
+                    INSERT INTO places (program, session, capacity, mode, ends, offer_hours) VALUES (?, ?, ?, ?, ?, ?)
                     ON CONFLICT (program, session) DO UPDATE
-                        SET capacity = excluded.capacity, mode = excluded.mode, ends = excluded.ends
+                        SET capacity = excluded.capacity, mode = excluded.mode, ends = excluded.ends, offer_hours = excluded.offer_hours
                     """,
-                    [place.program, place.session, place.capacity, place.mode, place.ends.isoformat() if place.ends else None],
+                    [
+                        place.program,
+                        place.session,
+                        place.capacity,
+                        place.mode,
+                        place.ends.isoformat() if place.ends else None,
+                        place.offer_hours,
+                    ],
                 )
                 if before and before["capacity"] != place.capacity:
                     detail = {"from": before["capacity"], "to": place.capacity}
@@ -132,6 +141,58 @@ class Storage:
             promoted = self._promote(tx, found.program, found.session, actor)
             return self._one(tx, "id = ?", [found.id]), promoted
 
+    def accept_offer(self, reference, actor, at):
+        """(Enrolment or None, [offered next]): an offer accepted before its deadline is confirmed.
+        Past the deadline (the worker has not ended it yet) it ends here as expired, and the place
+        is offered to the next in line; anything not on offer is returned unchanged."""
+        with self.database.writing() as tx:
+            found = self._locked_enrolment(tx, reference)
+            if found is None or found.status != capacity.OFFERED:
+                return found, []
+            if found.offer_expires_at <= _iso(at):
+                self._end_offer(tx, found, "offer_expired", actor)
+                promoted = self._promote(tx, found.program, found.session, actor)
+                return self._one(tx, "id = ?", [found.id]), promoted
+            self._set_status(tx, found.id, capacity.CONFIRMED)
+            self._event(tx, found.program, found.session, found.id, "offer_accepted", actor, {"until": found.offer_expires_at})
+            return self._one(tx, "id = ?", [found.id]), []
+
+    def decline_offer(self, reference, actor):
+        """(Enrolment or None, [offered next]): the family lets an offered place go; it is cancelled
+        and offered to the next in line. Anything not on offer is returned unchanged."""
+        with self.database.writing() as tx:
+            found = self._locked_enrolment(tx, reference)
+            if found is None or found.status != capacity.OFFERED:
+                return found, []
+            self._end_offer(tx, found, "offer_declined", actor)
+            promoted = self._promote(tx, found.program, found.session, actor)
+            return self._one(tx, "id = ?", [found.id]), promoted
+
+    def expire_offers(self, at, actor):
+        """([ended], [offered next]): every offer whose deadline is at or before `at` (an aware datetime)
+        is cancelled and its place offered on, one session per transaction. Each offer is read again
+        under its session's lock, so several workers at once end each offer exactly once."""
+        when = _iso(at)
+        with self.database.reading() as tx:
+            sessions = tx.all(
+                "SELECT DISTINCT program, session FROM enrolments WHERE status = ? AND offer_expires_at <= ? ORDER BY program, session",
+                [capacity.OFFERED, when],
+            )
+        ended, promoted = [], []
+        for row in sessions:
+            with self.database.writing() as tx:
+                self._lock(tx, row["program"], row["session"])
+                due = self._many(
+                    tx,
+                    "program = ? AND session = ? AND status = ? AND offer_expires_at <= ? ORDER BY queue, id",
+                    [row["program"], row["session"], capacity.OFFERED, when],
+                )
+                for offer in due:
+                    self._end_offer(tx, offer, "offer_expired", actor)
+                promoted += self._promote(tx, row["program"], row["session"], actor) if due else []
+                ended += [self._one(tx, "id = ?", [offer.id]) for offer in due]
+        return ended, promoted
+
     def get(self, reference):
         """The enrolment with its current waitlist position, or None."""
         with self.database.reading() as tx:
@@ -154,12 +215,12 @@ class Storage:
         """{(program, session): Counts} for every synced session."""
         with self.database.reading() as tx:
             rows = tx.all(
-                """
+                f"""
                 SELECT p.program, p.session, p.capacity,
-                       count(e.id) FILTER (WHERE e.status = 'confirmed') AS confirmed,
+                       count(e.id) FILTER (WHERE e.{HOLDS_PLACE}) AS confirmed,
                        count(e.id) FILTER (WHERE e.status = 'waitlisted') AS waitlisted
                 FROM places p LEFT JOIN enrolments e
-                  ON e.program = p.program AND e.session = p.session AND e.status IN ('confirmed', 'waitlisted')
+                  ON e.program = p.program AND e.session = p.session AND (e.{HOLDS_PLACE} OR e.status = 'waitlisted')
                 GROUP BY p.program, p.session
                 """
             )
@@ -687,7 +748,10 @@ class Storage:
 
     def _lock(self, tx, program, session):
         """The session's places row, locked until the transaction ends: the one lock every place decision takes."""
-        return tx.one(f"SELECT capacity, mode FROM places WHERE program = ? AND session = ?{self.database.for_update}", [program, session])
+        return tx.one(
+            f"SELECT capacity, mode, offer_hours FROM places WHERE program = ? AND session = ?{self.database.for_update}",
+            [program, session],
+        )
 
     def _locked_enrolment(self, tx, reference, also=None):
         """The enrolment read again once its session (and `also`, in name order against deadlocks)
@@ -739,11 +803,11 @@ class Storage:
             tx.run("UPDATE enrolments SET person_key = ? WHERE id = ?", [key, row["id"]])
 
     def _tally(self, tx, program, session, up_to):
-        """(confirmed counted up to `up_to`, waiting): see capacity.py for why counting stops there."""
+        """(places held counted up to `up_to`, waiting): see capacity.py for why counting stops there."""
         row = tx.one(
-            """
+            f"""
             SELECT (SELECT count(*) FROM (SELECT 1 FROM enrolments
-                        WHERE program = ? AND session = ? AND status = 'confirmed' LIMIT ?) AS c) AS confirmed,
+                        WHERE program = ? AND session = ? AND {HOLDS_PLACE} LIMIT ?) AS c) AS confirmed,
                    (SELECT count(*) FROM enrolments WHERE program = ? AND session = ? AND status = 'waitlisted') AS waitlisted
             """,
             [program, session, up_to, program, session],
@@ -770,7 +834,8 @@ class Storage:
                 return {**row, "id": inserted["id"]}
 
     def _promote(self, tx, program, session, actor):
-        """Fill free places from the waitlist in queue order, under the session lock the caller holds."""
+        """Fill free places from the waitlist in queue order, under the session lock the caller holds:
+        each is confirmed, or offered when the session has offer hours (`capacity.promotion`)."""
         place = self._lock(tx, program, session)
         if place is None:
             return []
@@ -779,8 +844,25 @@ class Storage:
             return []
         lucky = self._many(tx, "program = ? AND session = ? AND status = 'waitlisted' ORDER BY queue, id LIMIT ?", [program, session, fill])
         for enrolment in lucky:
-            self._confirm(tx, enrolment, actor, notices.PROMOTED)
+            if capacity.promotion(place["offer_hours"]) == capacity.OFFERED:
+                self._offer(tx, enrolment, actor, place["offer_hours"])
+            else:
+                self._confirm(tx, enrolment, actor, notices.PROMOTED)
         return [self._one(tx, "id = ?", [e.id]) for e in lucky]
+
+    def _offer(self, tx, enrolment, actor, offer_hours):
+        until = _iso(capacity.offer_deadline(now(), offer_hours))
+        tx.run(
+            "UPDATE enrolments SET status = ?, offer_expires_at = ?, updated_at = ? WHERE id = ?",
+            [capacity.OFFERED, until, stamp(), enrolment.id],
+        )
+        self._event(tx, enrolment.program, enrolment.session, enrolment.id, "offered", actor, {"from": capacity.WAITLISTED, "until": until})
+        self._outbox(tx, notices.place_changed(self._one(tx, "id = ?", [enrolment.id]), notices.OFFERED, stamp()))
+
+    def _end_offer(self, tx, offer, action, actor):
+        """An offer declined or run out: the place is let go (the caller promotes the next in line)."""
+        self._set_status(tx, offer.id, capacity.CANCELLED)
+        self._event(tx, offer.program, offer.session, offer.id, action, actor, {"from": capacity.OFFERED, "until": offer.offer_expires_at})
 
     def _confirm(self, tx, enrolment, actor, kind):
         self._set_status(tx, enrolment.id, capacity.CONFIRMED)

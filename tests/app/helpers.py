@@ -65,7 +65,7 @@ def program_data(**changes):
         "status": "published",
     }
     for key, value in changes.items():
-        if key in ("opens", "closes", "mode"):
+        if key in ("opens", "closes", "mode", "offer_hours"):
             data["registration"][key] = value.isoformat(timespec="minutes") if isinstance(value, datetime) else value
         elif key == "capacity":
             data["sessions"][0]["capacity"] = value

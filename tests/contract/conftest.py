@@ -39,10 +39,16 @@ def backend(request, tmp_path):
     return Backend("postgresql", request.getfixturevalue("postgres_url"))
 
 
-@pytest.fixture
-def storage(backend):
+def opened(backend, places):
+    """A storage on `backend`, its schema made and `places` synced, as an app server starts."""
     storage = backend.open()
     storage.create_schema()
-    storage.sync_places(PLACES, "stamp-1", "test")
+    storage.sync_places(places, "stamp-1", "test")
+    return storage
+
+
+@pytest.fixture
+def storage(backend):
+    storage = opened(backend, PLACES)
     yield storage
     storage.close()

@@ -40,7 +40,14 @@ def test_a_draw_confirms_winners_then_queues_the_rest_in_drawn_order():
     assert ranked == [("C", CONFIRMED, 1), ("A", CONFIRMED, 2), ("D", WAITLISTED, 3), ("B", WAITLISTED, 4)]
 
 
+def test_an_offer_holds_a_place_as_a_confirmation_does():
+    assert capacity.HOLDS_PLACE == (CONFIRMED, "offered")
+    assert capacity.promotion(None) == CONFIRMED and capacity.promotion(48) == "offered"
+    assert capacity.places_to_fill(capacity=2, confirmed=2, waiting=3) == 0
+
+
 def test_every_status_has_chinese_words_and_the_roster_order():
-    assert capacity.STATUSES == (CONFIRMED, LOTTERY, WAITLISTED, "cancelled")
+    assert capacity.STATUSES == (CONFIRMED, "offered", LOTTERY, WAITLISTED, "cancelled")
+    assert capacity.STATUS_LABELS["offered"] == "待确认"
     assert all(capacity.STATUS_LABELS[status] for status in capacity.STATUSES)
     assert capacity.remaining(capacity=3, confirmed=5) == 0

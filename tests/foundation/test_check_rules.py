@@ -147,6 +147,24 @@ RULES = [
         "键“organizer”重复出现",
         id="duplicate-key",
     ),
+    pytest.param(
+        broken("mode: first_come", "mode: first_come\n  offer_hours: 0"),
+        26,
+        "registration.offer_hours（确认期限） 写候补补上后留给家长确认的小时数，应是 1 到 168 之间的整数（最长 7 天，如 offer_hours: 48），现在是“0”",
+        id="offer-hours-too-short",
+    ),
+    pytest.param(
+        broken("mode: first_come", "mode: first_come\n  offer_hours: 200"),
+        26,
+        "应是 1 到 168 之间的整数",
+        id="offer-hours-too-long",
+    ),
+    pytest.param(
+        broken("mode: first_come", "mode: first_come\n  offer_hours: 两天"),
+        26,
+        "应是 1 到 168 之间的整数",
+        id="offer-hours-not-a-number",
+    ),
 ]
 
 
@@ -221,3 +239,14 @@ def test_time_zone_defaults_to_shanghai(classes):
     classes.write(VALID)
     program = load_catalogue(classes.root).programs[0]
     assert program.registration.opens.isoformat() == "2026-11-20T09:00:00+08:00"
+
+
+@pytest.mark.parametrize("written", ["48", "48小时", "48 个小时"])
+def test_offer_hours_are_whole_hours_and_unset_means_no_offers(classes, written):
+    from programs.loader import load_catalogue
+
+    classes.write(VALID)
+    assert load_catalogue(classes.root).programs[0].registration.offer_hours is None
+    classes.write(broken("mode: first_come", f"mode: first_come\n  offer_hours: {written}"))
+    assert classes.check()[0] == 0
+    assert load_catalogue(classes.root).programs[0].registration.offer_hours == 48

@@ -13,6 +13,7 @@ TEMPLATES = {
     "confirmed": "SMS_100002",
     "waitlisted": "SMS_100003",
     "promoted": "SMS_100004",
+    "offered": "SMS_100010",
     "drawn_won": "SMS_100005",
     "drawn_waitlisted": "SMS_100006",
     "moved": "SMS_100007",

@@ -3,6 +3,7 @@ with its template and parameters, a crash between send and mark sends once, a pr
 error is retried and then shown to staff."""
 
 import email
+import re
 import socket
 import threading
 import time
@@ -50,6 +51,9 @@ def programs(classes):
         capacity=1, mode="lottery", title="朝阳区职工子女暑期书法班", opens=NOW - timedelta(days=3), closes=NOW - timedelta(days=1)
     )
     write(classes, "draw-class", draw)
+    offer = program_data(capacity=1, title="望京街道职工子女书法班")
+    offer["registration"]["offer_hours"] = 48
+    write(classes, "offer-class", offer)
     return classes
 
 
@@ -64,7 +68,7 @@ def enrol(app, name, phone, program="wangjing-winter", session="week-1"):
 
 def every_kind(app):
     """One family for each message a family must hear of; returns {name: phone}."""
-    phones = {name: f"1391234{n:04d}" for n, name in enumerate(["甲", "乙", "丙", "丁", "戊", "己"], 1)}
+    phones = {name: f"1391234{n:04d}" for n, name in enumerate(["甲", "乙", "丙", "丁", "戊", "己", "庚", "辛"], 1)}
     with app.app_context():
         db = get_db()
         first = enrol(app, "甲", phones["甲"])  # confirmed
@@ -78,6 +82,9 @@ def every_kind(app):
         enrol(app, "己", phones["己"], program="draw-class")
         program, session = app.extensions["catalogue"]["catalogue"].find("draw-class", "week-1")
         lottery.draw(program, session, "staff:wj", at=NOW)
+        seventh = enrol(app, "庚", phones["庚"], program="offer-class")  # confirmed
+        enrol(app, "辛", phones["辛"], program="offer-class")  # waitlisted 1
+        db.cancel(seventh.reference, "parent")  # 辛 offered the place, with a deadline
     return phones
 
 
@@ -86,7 +93,7 @@ def test_every_message_kind_is_sent_once_with_its_template_and_parameters(make_a
     phones = every_kind(app)
     worker = Worker(app, now=lambda: NOON)
     done = worker.run_once()
-    assert (done["sent"], done["reminders"]) == (10, 1)
+    assert (done["sent"], done["reminders"]) == (13, 1)
     assert Worker(app, now=lambda: NOON).run_once()["sent"] == 0, "nothing is sent twice, reminders included"
     by_phone = {phone: name for name, phone in phones.items()}
     got = sorted((by_phone[s["PhoneNumbers"]], s["TemplateCode"], s["TemplateParam"].get("position")) for s in aliyun.sent)
@@ -105,6 +112,9 @@ def test_every_message_kind_is_sent_once_with_its_template_and_parameters(make_a
             ("丁", code["cancelled"], None),
             (by_phone[won], code["drawn_won"], None),
             (by_phone[lost], code["drawn_waitlisted"], "1"),
+            ("庚", code["confirmed"], None),
+            ("辛", code["waitlisted"], "1"),
+            ("辛", code["offered"], None),
         ]
     )
     moved = next(s for s in aliyun.sent if s["TemplateCode"] == code["moved"])["TemplateParam"]
@@ -117,7 +127,9 @@ def test_every_message_kind_is_sent_once_with_its_template_and_parameters(make_a
     reminder = next(s for s in aliyun.sent if s["TemplateCode"] == code["reminder"])["TemplateParam"]
     assert reminder["time"] == "08:30-17:30"
     assert all(s["SignName"] == "望京工会" and s["OutId"] for s in aliyun.sent)
-    assert len({s["OutId"] for s in aliyun.sent}) == 10
+    assert len({s["OutId"] for s in aliyun.sent}) == 13
+    offered = next(s for s in aliyun.sent if s["TemplateCode"] == code["offered"])["TemplateParam"]
+    assert re.fullmatch(r"\d{1,2}月\d{1,2}日 \d\d:\d\d", offered["deadline"]) and offered["session"] == "第一期"
     for sent in aliyun.sent:
         key = next(k for k, v in TEMPLATES.items() if v == sent["TemplateCode"])
         text = texts.render(key, sent["TemplateParam"], "望京工会", "https://bm.example.cn")
@@ -261,7 +273,7 @@ def test_staff_see_queued_retrying_and_sent(make_app, programs, aliyun):
 
 
 def zero():
-    return {"sent": 0, "retrying": 0, "failed": 0, "recovered": 0}
+    return {"sent": 0, "retrying": 0, "failed": 0, "recovered": 0, "expired": 0}
 
 
 def test_two_workers_never_take_the_same_message(make_app, programs, aliyun):
@@ -398,3 +410,34 @@ def test_enrolment_never_waits_on_sending(make_app, programs):
         assert answer.status_code == 201 and time.monotonic() - began < 2, "a provider that never answers holds up nothing"
     finally:
         silent.close()
+
+
+def test_the_worker_expires_offers_and_offers_the_place_on_with_its_deadline(make_app, classes, aliyun, database):
+    data = program_data(capacity=1)
+    data["registration"]["offer_hours"] = 2
+    write(classes, "wangjing-winter", data)
+    app = make(make_app, "aliyun", aliyun)
+    with app.app_context():
+        first = enrol(app, "甲", "13912340001")
+        second = enrol(app, "乙", "13912340002")
+        third = enrol(app, "丙", "13912340003")
+        get_db().cancel(first.reference, "parent")
+        offer = get_db().get(second.reference)
+    start = datetime.now(SHANGHAI)
+    assert Worker(app, now=lambda: start).run_once()["expired"] == 0, "an offer lives until its deadline"
+    offered = [s for s in aliyun.sent if s["TemplateCode"] == TEMPLATES["offered"]]
+    deadline = datetime.fromisoformat(offer.offer_expires_at)
+    assert [(s["PhoneNumbers"], s["TemplateParam"]["deadline"]) for s in offered] == [
+        ("13912340002", f"{deadline.month}月{deadline.day}日 {deadline:%H:%M}")
+    ]
+    text = texts.render("offered", offered[0]["TemplateParam"], "望京工会", "https://bm.example.cn")
+    assert len(text) <= texts.SMS_LENGTH and "第一期" in text and f"bm.example.cn/s/{offered[0]['TemplateParam']['link']}" in text
+
+    done = Worker(app, now=lambda: deadline + timedelta(minutes=1)).run_once()
+    assert done["expired"] == 1
+    with app.app_context():
+        assert (get_db().get(second.reference).status, get_db().get(third.reference).status) == ("cancelled", "offered")
+    offered = [s["PhoneNumbers"] for s in aliyun.sent if s["TemplateCode"] == TEMPLATES["offered"]]
+    assert offered == ["13912340002", "13912340003"], "the next in line is told in the same pass"
+    actions = rows(database, f"SELECT action, actor FROM events WHERE enrolment_id = {second.id} ORDER BY id")
+    assert actions[-1] == ("offer_expired", "system:notify")

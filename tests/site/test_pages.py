@@ -233,3 +233,15 @@ def test_pages_load_only_the_scripts_they_use(site):
     assert scripts[0] == "assets/theme/palette.js" and not (site / "assets/theme/content.js").exists()
     assert [s.split("/")[-1].split(".")[0] for s in scripts[1:]] == ["bundle", "filters", "places"]
     assert body.index("assets/javascripts/bundle.") > body.index('<div class="md-content"')
+
+
+def test_a_program_with_offer_hours_tells_families_how_long_an_offered_place_waits(catalogue, today, tmp_path):
+    from catalogue.pages import Pages
+    from catalogue.site import mkdocs_config, settings_for
+
+    program = next(p for p in catalogue.programs if p.status == "published" and p.registration.mode == "first_come")
+    pages = Pages(settings_for(mkdocs_config(docs_dir=tmp_path), today))
+    plain = pages.files_for(program)[f"classes/{program.id}/index.md"]
+    offered = program.model_copy(update={"registration": program.registration.model_copy(update={"offer_hours": 48})})
+    page = pages.files_for(offered)[f"classes/{program.id}/index.md"]
+    assert "名额先为您保留 48 小时，请在期限内到报名结果页确认" in page and "名额先为您保留" not in plain
