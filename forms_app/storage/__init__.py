@@ -53,11 +53,13 @@ class Enrolment:
 @dataclass(frozen=True)
 class Counts:
     """A session's places as the database counts them now, for 剩余名额 and the console;
-    `confirmed` and `waitlisted` are live counts, unlike the YAML's Places."""
+    `confirmed` and `waitlisted` are live counts, unlike the YAML's Places. `entered` counts lottery
+    entries still waiting for their draw, so a lottery card can say 已报名 N 人 instead of places left."""
 
     capacity: int
     confirmed: int
     waitlisted: int
+    entered: int = 0
 
 
 @dataclass(frozen=True)
