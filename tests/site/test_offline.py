@@ -7,6 +7,7 @@ enrolled sees the new count at once."""
 import re
 
 import pytest
+import requests
 
 from tests.hardening.test_staff_isolation import OnePortServer
 from tests.site.conftest import ROOT
@@ -144,3 +145,31 @@ def test_the_enrolling_browser_sees_its_own_place_taken_and_keeps_no_personal_pa
 
 def _path(url):
     return re.sub(r"^https?://[^/]+", "", url)
+
+
+def test_a_lottery_card_counts_the_entries_the_app_holds(parent, one_port):
+    """Before the draw every entry is drawn: the card says how many entered against the places,
+    counted by the real app from the real database, never 剩余 N 个名额."""
+    context, page = parent
+    for n, name in enumerate(["李小雨", "李小风"]):
+        body = {
+            "program": "sanlitun-2027-winter",
+            "session": "winter",
+            "name": name,
+            "birthdate": "2018-05-0%d" % (n + 1),
+            "guardian_name": "李建国",
+            "phone": "1391234560%d" % n,
+            "employer": "三里屯街道办事处",
+            "answers": {},
+            "consent": True,
+        }
+        answer = requests.post(one_port.url + "/api/enrolments", json=body, timeout=30)
+        assert answer.status_code == 201 and answer.json()["status"] == "lottery", answer.text
+    page.goto(one_port.url + "/")
+    card = page.locator('.cat-card [data-places="sanlitun-2027-winter"]')
+    card.filter(has_text="已报名").wait_for()
+    assert card.inner_text() == "已报名 2 人 / 名额 25"
+    page.goto(one_port.url + "/classes/sanlitun-2027-winter/")
+    cell = page.locator('[data-places="sanlitun-2027-winter/winter"]')
+    cell.filter(has_text="已报名").wait_for()
+    assert cell.inner_text() == "已报名 2 人 / 名额 25"
