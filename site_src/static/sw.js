@@ -201,12 +201,14 @@ self.addEventListener("message", function (event) {
     });
   var done = Promise.all(
     wanted.map(function (url) {
+      // force-cache: what the page has just loaded is taken from the HTTP cache, not downloaded
+      // again on a weak connection; only what it did not load (the poster) goes to the network.
       if (isAvailability(url)) {
-        return fetch(url.href, { credentials: "omit", cache: "no-cache" })
+        return fetch(url.href, { credentials: "omit", cache: "force-cache" })
           .then(keepPlaces(url.href))
           .catch(function () {});
       }
-      return fetch(url.href, { credentials: "same-origin" })
+      return fetch(url.href, { credentials: "same-origin", cache: "force-cache" })
         .then(function (response) {
           return save(url.href, response);
         })
