@@ -8,9 +8,12 @@ import re
 
 import pytest
 import requests
+import yaml
 
+from catalogue.site import CONFIG_FILE, build_site
+from tests.app.helpers import Server
 from tests.hardening.test_staff_isolation import OnePortServer
-from tests.site.conftest import ROOT
+from tests.site.conftest import ROOT, TODAY, _serve
 from tests.site.test_browser import WECHAT
 
 NIGHT_SCHOOL = "/classes/xinyu-youth-night-school-2027-spring/"
@@ -173,3 +176,49 @@ def test_a_lottery_card_counts_the_entries_the_app_holds(parent, one_port):
     cell = page.locator('[data-places="sanlitun-2027-winter/winter"]')
     cell.filter(has_text="已报名").wait_for()
     assert cell.inner_text() == "已报名 2 人 / 名额 25"
+
+
+@pytest.fixture(scope="module")
+def two_origins(catalogue, tmp_path_factory):
+    """Production as docs/deployment.md lays it out: the static site from a plain file server on
+    one origin, the app under gunicorn on another (extra.enrol_base names it, and its
+    FORMS_APP_SITE_ORIGIN lets the site read /api/availability)."""
+    work = tmp_path_factory.mktemp("two-origins")
+    (work / "site").mkdir()
+    static = _serve(work / "site")
+    site_origin = f"http://127.0.0.1:{static.server_port}"
+    app = Server(
+        {
+            "FORMS_APP_DATABASE": str(work / "forms.sqlite3"),
+            "FORMS_APP_CLASSES_DIR": str(ROOT / "classes"),
+            "FORMS_APP_SECRET_KEY": "test-only-key",
+            "FORMS_APP_RATELIMIT_ENABLED": "false",
+            "FORMS_APP_PUBLISH_DIR": str(work / "published"),
+            "FORMS_APP_SITE_ORIGIN": site_origin,
+        },
+        workers=1,
+    )
+    config = yaml.safe_load(CONFIG_FILE.read_text(encoding="utf-8"))
+    config["theme"]["custom_dir"] = str(ROOT / config["theme"]["custom_dir"])
+    config["hooks"] = [str(ROOT / hook) for hook in config["hooks"]]
+    config["plugins"][0]["search"]["jieba_dict_user"] = str(ROOT / config["plugins"][0]["search"]["jieba_dict_user"])
+    config["extra"]["enrol_base"] = app.url
+    (work / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    build_site(catalogue, out=work / "site", docs_dir=work / "docs", config_file=work / "mkdocs.yml", today=TODAY)
+    app.start()
+    yield site_origin
+    app.stop()
+    static.shutdown()
+
+
+def test_offline_places_from_the_apps_own_origin(parent, two_origins):
+    context, page = parent
+    page.goto(two_origins + NIGHT_SCHOOL)
+    media = page.locator('[data-places="xinyu-youth-night-school-2027-spring/spring-media"]')
+    media.filter(has_text="50 个").wait_for()
+    wait_until_saved(page, NIGHT_SCHOOL, "/api/availability")
+    later(context, page)
+    context.set_offline(True)
+    page.reload()
+    media.filter(has_text="上次更新").wait_for()
+    assert re.fullmatch(r"50 个（上次更新 \d\d:\d\d）", media.inner_text()), media.inner_text()
