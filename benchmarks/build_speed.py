@@ -35,6 +35,7 @@ from jinja2 import Template
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from catalogue import hooks  # noqa: E402
+from programs.loader import program_files  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -67,7 +68,8 @@ LAYOUT = Template(
 
 
 def shipped_programs():
-    return [yaml.safe_load(path.read_text(encoding="utf-8")) for path in sorted((ROOT / "classes").rglob("*.yaml"))]
+    # Program files only: classes/organizers.yaml (the organizer registry) is a list, not a program.
+    return [yaml.safe_load(path.read_text(encoding="utf-8")) for path in program_files(ROOT / "classes")]
 
 
 def synthetic(n, folder, seed=7):

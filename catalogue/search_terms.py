@@ -8,6 +8,10 @@ program section gets those extra terms appended: jieba's search-mode
 sub-words, and each word's pinyin and initials. They never appear on the
 page, only in search/search_index.json; the snippet a parent reads is cut
 from the start of the text, before them.
+
+Typos cannot be listed ahead: each page's theme configuration is pointed at
+assets/javascripts/workers/catalogue-search.js, which runs the theme's own
+search worker and mends a mistyped Chinese word against the index first.
 """
 
 import functools
@@ -20,6 +24,12 @@ from pypinyin import lazy_pinyin
 
 HAN = re.compile(r"^[\u4e00-\u9fff]{2,}$")
 ZWSP = "\u200b"
+# The theme's worker as named in each page's __config JSON ("search": "../assets/…/search.<hash>.min.js").
+WORKER = re.compile(r'("search": "[^"]*assets/javascripts/workers/)(search\.[0-9a-f]{8}\.min\.js)"')
+
+
+def on_post_page(output, **kwargs):
+    return WORKER.sub(r'\1catalogue-search.js?worker=\2"', output, count=1)
 
 
 def extra_terms(text):

@@ -17,11 +17,15 @@ def availability(catalogue, counts, at):
         sessions = table.setdefault(program.id, {})
         for session in program.sessions:
             found = counts.get((program.id, session.id), Counts(session.capacity, 0, 0))
-            sessions[session.id] = {
+            places = sessions[session.id] = {
                 "capacity": found.capacity,
                 "confirmed": found.confirmed,
                 "waitlisted": found.waitlisted,
                 "remaining": capacity.remaining(found.capacity, found.confirmed),
                 "state": state(program, found, at),
             }
+            if program.registration.mode == "lottery":
+                # Before the draw nobody holds a place, so "places left" says nothing; how many
+                # entered against how many places is what a parent weighs (已报名 N 人 / 名额 M).
+                places["entered"] = found.entered + found.confirmed + found.waitlisted
     return table

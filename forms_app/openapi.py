@@ -29,6 +29,7 @@ SCHEMAS = {
             "confirmed": {"type": "integer"},
             "waitlisted": {"type": "integer"},
             "remaining": {"type": "integer"},
+            "entered": {"type": "integer", "description": "lottery sessions only: every entry, drawn or not"},
             "state": {"enum": STATES},
         },
         "additionalProperties": False,

@@ -55,11 +55,14 @@ class Enrolment:
 class Counts:
     """A session's places as the database counts them now, for 剩余名额 and the console;
     `confirmed` and `waitlisted` are live counts, unlike the YAML's Places. `confirmed` counts
-    every place held (`capacity.HOLDS_PLACE`): an open offer takes a place as a confirmation does."""
+    every place held (`capacity.HOLDS_PLACE`): an open offer takes a place as a confirmation does.
+    `entered` counts lottery entries still waiting for their draw, so a lottery card can say
+    已报名 N 人 instead of places left."""
 
     capacity: int
     confirmed: int
     waitlisted: int
+    entered: int = 0
 
 
 @dataclass(frozen=True)

@@ -218,13 +218,14 @@ class Storage:
                 f"""
                 SELECT p.program, p.session, p.capacity,
                        count(e.id) FILTER (WHERE e.{HOLDS_PLACE}) AS confirmed,
-                       count(e.id) FILTER (WHERE e.status = 'waitlisted') AS waitlisted
+                       count(e.id) FILTER (WHERE e.status = 'waitlisted') AS waitlisted,
+                       count(e.id) FILTER (WHERE e.status = 'lottery') AS entered
                 FROM places p LEFT JOIN enrolments e
-                  ON e.program = p.program AND e.session = p.session AND (e.{HOLDS_PLACE} OR e.status = 'waitlisted')
+                  ON e.program = p.program AND e.session = p.session AND (e.{HOLDS_PLACE} OR e.status IN ('waitlisted', 'lottery'))
                 GROUP BY p.program, p.session
                 """
             )
-        return {(r["program"], r["session"]): Counts(r["capacity"], r["confirmed"], r["waitlisted"]) for r in rows}
+        return {(r["program"], r["session"]): Counts(r["capacity"], r["confirmed"], r["waitlisted"], r["entered"]) for r in rows}
 
     def session_counts(self, program, session):
         """Counts for one session (None if never synced), cheap enough for every form a parent opens."""

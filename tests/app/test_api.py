@@ -117,6 +117,12 @@ def test_availability_shows_live_places_and_states(classes, make_app):
         "state": "full",
     }
     assert table["lottery-class"]["week-1"]["state"] == "open"
+    assert table["lottery-class"]["week-1"]["entered"] == 0
+    assert "entered" not in table["wangjing-winter"]["week-1"]
+    for n in range(3):
+        enrol(client, program="lottery-class", name=f"摇号{n}", phone=f"1391234100{n}")
+    lottery = client.get("/api/availability").get_json()["lottery-class"]["week-1"]
+    assert (lottery["entered"], lottery["remaining"], lottery["capacity"]) == (3, 2, 2)
     assert table["later"]["week-1"]["state"] == "not_open"
     assert table["over"]["week-1"]["state"] == "closed"
     assert "hidden" not in table

@@ -107,7 +107,7 @@ def test_counts_cover_every_synced_session(storage):
     assert storage.counts() == {
         ("winter", "week-1"): Counts(2, 1, 0),
         ("winter", "week-2"): Counts(5, 0, 0),
-        ("draw", "week-1"): Counts(2, 0, 0),
+        ("draw", "week-1"): Counts(2, 0, 0, entered=1),
     }
 
 

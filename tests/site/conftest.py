@@ -74,8 +74,10 @@ def hostile_url(hostile_site):
 
 @pytest.fixture
 def phone(browser):
-    """A 360 px wide phone; /api/availability is unanswered unless a test routes it."""
-    context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2, locale="zh-CN")
+    """A 360 px wide phone; /api/availability is unanswered unless a test routes it. Its service
+    worker is blocked: requests a worker makes never reach page.route (test_offline.py has one)."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2, locale="zh-CN",
+                                  service_workers="block")
     page = context.new_page()
     yield page
     context.close()

@@ -84,6 +84,8 @@ def test_parent_journey_on_a_phone(phone, base_url, artifacts):
     ("饽饽", "wendeng-wenqixing-2027-winter"), ("huabobo", "wendeng-wenqixing-2027-winter"), ("hbb", "wendeng-wenqixing-2027-winter"),
     ("夜校", "xinyu-youth-night-school-2027-spring"), ("望京", "wangjing-2027-winter"), ("窗花", "wangjing-2027-winter"),
     ("外卖", "xinyu-youth-night-school-2027-spring"), ("兵马俑", "jianwai-2027-winter"),
+    # One wrong pick in the input method, typed twice: 悖 for 饽.
+    ("花悖悖", "wendeng-wenqixing-2027-winter"),
 ])
 def test_chinese_search_finds_the_program(phone, base_url, words, program):
     phone.goto(base_url)

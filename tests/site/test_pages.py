@@ -231,7 +231,7 @@ def test_pages_load_only_the_scripts_they_use(site):
     assert re.findall(r'<script src="([^"]+)"', head) == ["assets/theme/scope.js"]
     scripts = re.findall(r'<script src="([^"]+)"', body)
     assert scripts[0] == "assets/theme/palette.js" and not (site / "assets/theme/content.js").exists()
-    assert [s.split("/")[-1].split(".")[0] for s in scripts[1:]] == ["bundle", "filters", "places"]
+    assert [s.split("/")[-1].split(".")[0] for s in scripts[1:]] == ["bundle", "filters", "places", "offline"]
     assert body.index("assets/javascripts/bundle.") > body.index('<div class="md-content"')
 
 

@@ -54,3 +54,13 @@ def test_app_answers_are_compressed_but_not_given_site_cache_rules(client):
     response = client.get("/api/availability", headers={"Accept-Encoding": "gzip"})
     assert gzip.decompress(response.get_data()) == b'{"ok": true}'
     assert "Cache-Control" not in response.headers or not re.search("max-age=31536000", response.headers["Cache-Control"])
+
+
+def test_the_service_worker_is_served_as_script_and_always_revalidated(client):
+    """A worker kept by a long cache would keep parents on an old catalogue; one served as anything
+    but JavaScript is refused by the browser, and offline reading never starts."""
+    response = client.get("/sw.js", headers={"Accept-Encoding": "gzip"})
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith(("text/javascript", "application/javascript"))
+    assert response.headers["Cache-Control"] == "no-cache"
+    assert b"addEventListener" in gzip.decompress(response.get_data())
