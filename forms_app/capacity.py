@@ -23,6 +23,8 @@ STATUS_LABELS = {
 }
 STATUSES = tuple(STATUS_LABELS)
 LIVE = (CONFIRMED, LOTTERY, WAITLISTED)
+# The statuses that take one of a session's places: `confirmed` in every count below.
+HOLDS_PLACE = (CONFIRMED,)
 
 
 def status_for_new(mode, capacity, confirmed, waiting, drawn=False):
@@ -32,6 +34,9 @@ def status_for_new(mode, capacity, confirmed, waiting, drawn=False):
     newcomer (someone staff moved in, or a parent once staff extended `closes`)
     queues like anywhere else: behind the drawn waitlist, or confirmed when a
     place is free and nobody waits.
+
+    Storage decides a newcomer in one SQL statement (`storage.rules.STATUS_FOR_NEW`
+    spells this rule as a CASE); tests/contract/test_storage.py proves both agree.
 
     >>> status_for_new("first_come", 2, 1, 0)
     'confirmed'

@@ -11,23 +11,24 @@ import json
 CONFIRMED, WAITLISTED, PROMOTED, DRAWN = "confirmed", "waitlisted", "promoted", "drawn"
 MOVED, CANCELLED, REMINDER = "moved", "cancelled", "reminder"
 KINDS = (CONFIRMED, WAITLISTED, PROMOTED, DRAWN, MOVED, CANCELLED, REMINDER)
+# What a payload holds, in order; storage's one-statement enrolment builds the same object in SQL.
+PAYLOAD = ("reference", "program", "session", "status", "position")
 
 
 def place_changed(enrolment, kind, at, status=None):
     """One message about `enrolment` (as it is after the change, unless `status` says otherwise)."""
+    status = status or enrolment.status
+    values = {
+        "reference": enrolment.reference,
+        "program": enrolment.program,
+        "session": enrolment.session,
+        "status": status,
+        "position": enrolment.position if status == "waitlisted" else None,
+    }
     return {
         "created_at": at,
         "enrolment_id": enrolment.id,
         "kind": kind,
         "recipient": enrolment.phone,
-        "payload": json.dumps(
-            {
-                "reference": enrolment.reference,
-                "program": enrolment.program,
-                "session": enrolment.session,
-                "status": status or enrolment.status,
-                "position": enrolment.position if (status or enrolment.status) == "waitlisted" else None,
-            },
-            ensure_ascii=False,
-        ),
+        "payload": json.dumps({field: values[field] for field in PAYLOAD}, ensure_ascii=False),
     }
