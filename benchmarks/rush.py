@@ -2,15 +2,19 @@
 """The 09:00 rush: N parents waiting for a window that opens at a fixed instant.
 
     .venv/bin/python benchmarks/rush.py [--clients 200,1000] [--capacity 40] [--workers 4] [--limiter off]
+        [--database postgresql://postgres@127.0.0.1:5432/test]
 
-Each of N client threads waits for the opening instant, then submits once
-through the JSON API (retrying only a "not open yet" answer, as a parent
-whose phone clock runs fast would). Meanwhile readers keep the catalogue
+Phone verification is on: each of N client threads first asks for a code
+(`POST /api/verification`) and reads it from the development sender's log,
+as a parent reads the SMS while waiting; then it waits for the opening
+instant and submits once with the code through the JSON API (retrying only a
+"not open yet" answer, as a parent whose phone clock runs fast would). Meanwhile readers keep the catalogue
 busy (live places and the form page). Printed per N: seconds from opening
 until the session is full, p50/p99 latency of the answers, errors (5xx,
 timeouts, refused connections), how many losers were told 已进入候补, the
 slowest such answer, and overbooked places (must be 0). The floor is the
-same N enrolments through the storage transaction in one process. Rate
+same N enrolments through the storage transaction in one process, on the
+same backend (with --database, a PostgreSQL schema of its own per run). Rate
 limits stay on, as in benchmarks/enrol_load.py, with parents spread over
 loopback addresses as a city's parents are spread over networks.
 """
@@ -31,9 +35,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from enrol_load import (  # noqa: E402
     PROGRAM,
     SESSION,
+    Codes,
     Gunicorn,
     add_limiter_argument,
+    ask_code,
     direct,
+    fresh_database,
+    hold_line,
     limiter_env,
     limiter_label,
     overbooked,
@@ -41,13 +49,18 @@ from enrol_load import (  # noqa: E402
     percentile,
     person,
     request,
+    verification_env,
+    verification_label,
     write_classes,
 )
 
 from programs.model import SHANGHAI  # noqa: E402
 
 READERS = 20
-LEAD_SECONDS = 6
+# Long enough for gunicorn to start on a loaded machine before parents ask for codes.
+LEAD_SECONDS = 20
+# Time allowed per parent, before the opening, to ask for a code and read it.
+CODE_SECONDS = 0.012
 
 
 def open_at(classes, instant):
@@ -57,8 +70,17 @@ def open_at(classes, instant):
     path.write_text(yaml.safe_dump(program, allow_unicode=True), encoding="utf-8")
 
 
-def parent(port, n, instant, answers):
-    body = json.dumps({"program": PROGRAM, "session": SESSION, "consent": True, **person(n)})
+def parent(port, n, instant, codes, answers, early):
+    fields = person(n)
+    try:
+        status, _ = ask_code(port, n)
+    except OSError as error:
+        status = repr(error)
+    if status != 202:
+        answers.append((f"code {status}", None, 0.0, time.time()))
+        return
+    body = json.dumps({"program": PROGRAM, "session": SESSION, "consent": True, "code": codes.take(fields["phone"]), **fields})
+    early.append(time.time() < instant)
     time.sleep(max(0.0, instant - time.time()))
     began = time.perf_counter()
     while True:
@@ -89,38 +111,45 @@ def reader(port, stop, errors):
         turn += 1
 
 
-def rush(clients, capacity, workers, port, scratch, limiter):
+def rush(clients, capacity, workers, port, scratch, limiter, server_url):
     folder = scratch / f"rush-{clients}"
     write_classes(folder / "classes", capacity)
-    instant = datetime.now(SHANGHAI).replace(microsecond=0) + timedelta(seconds=LEAD_SECONDS + 2)
+    lead = LEAD_SECONDS + 2 + clients * CODE_SECONDS
+    instant = datetime.now(SHANGHAI).replace(microsecond=0) + timedelta(seconds=round(lead))
     open_at(folder / "classes", instant)
-    database = str(folder / "forms.sqlite3")
-    env = {
-        "FORMS_APP_DATABASE": database,
-        "FORMS_APP_CLASSES_DIR": str(folder / "classes"),
-        "FORMS_APP_SECRET_KEY": "benchmark",
-        **limiter_env(limiter),
-    }
-    server = Gunicorn("forms_app:create_app()", env, workers, port)
-    answers, reader_errors, stop = [], [], threading.Event()
-    opening = instant.timestamp()
-    try:
-        readers = [threading.Thread(target=reader, args=(port, stop, reader_errors)) for _ in range(READERS)]
-        parents = [threading.Thread(target=parent, args=(port, n, opening, answers)) for n in range(clients)]
-        for thread in readers + parents:
-            thread.start()
-        for thread in parents:
-            thread.join()
-        stop.set()
-        for thread in readers:
-            thread.join()
-    finally:
-        server.stop()
+    with fresh_database(server_url, folder, "rush") as database:
+        env = {
+            "FORMS_APP_DATABASE": database,
+            "FORMS_APP_CLASSES_DIR": str(folder / "classes"),
+            "FORMS_APP_SECRET_KEY": "benchmark",
+            **limiter_env(limiter),
+            **verification_env(folder / "messages.log", clients),
+        }
+        codes = Codes(folder / "messages.log")
+        server = Gunicorn("forms_app:create_app()", env, workers, port)
+        answers, reader_errors, early, stop = [], [], [], threading.Event()
+        opening = instant.timestamp()
+        try:
+            readers = [threading.Thread(target=reader, args=(port, stop, reader_errors)) for _ in range(READERS)]
+            parents = [threading.Thread(target=parent, args=(port, n, opening, codes, answers, early)) for n in range(clients)]
+            for thread in readers + parents:
+                thread.start()
+            for thread in parents:
+                thread.join()
+            stop.set()
+            for thread in readers:
+                thread.join()
+        finally:
+            server.stop()
+            codes.close()
+        over = overbooked(database, capacity)
+    with fresh_database(server_url, folder, "floor") as floor_database:
+        floor, hold = direct(floor_database, clients, capacity)
     confirmed_at = sorted(done for kind, _, _, done in answers if kind == "confirmed")
     waitlisted = [(latency, position) for kind, position, latency, _ in answers if kind == "waitlisted"]
     failures = [kind for kind, *_ in answers if kind not in ("confirmed", "waitlisted")]
     full_after = confirmed_at[capacity - 1] - opening if len(confirmed_at) >= capacity else None
-    latencies = [latency for _, _, latency, _ in answers]
+    latencies = [latency for kind, _, latency, _ in answers if not kind.startswith("code")]
     return {
         "clients": clients,
         "full_after": full_after,
@@ -130,8 +159,10 @@ def rush(clients, capacity, workers, port, scratch, limiter):
         "waitlisted": len(waitlisted),
         "slowest_waitlisted": max((latency for latency, _ in waitlisted), default=0) * 1000,
         "positions_ok": sorted(p for _, p in waitlisted) == list(range(1, len(waitlisted) + 1)),
-        "overbooked": overbooked(database, capacity),
-        "floor": direct(str(folder / "floor.sqlite3"), clients, capacity),
+        "overbooked": over,
+        "codes_in_time": sum(early),
+        "floor": floor,
+        "hold": hold,
     }
 
 
@@ -141,26 +172,32 @@ def main(argv=None):
     parser.add_argument("--capacity", type=int, default=40)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--port", type=int, default=8766)
+    parser.add_argument("--database", help="a postgresql:// server to measure instead of SQLite files")
     add_limiter_argument(parser)
     args = parser.parse_args(argv)
     rows = []
     with tempfile.TemporaryDirectory() as scratch:
         for clients in (int(n) for n in args.clients.split(",")):
-            rows.append(rush(clients, args.capacity, args.workers, args.port, Path(scratch), args.limiter))
+            rows.append(rush(clients, args.capacity, args.workers, args.port, Path(scratch), args.limiter, args.database))
+    backend = "PostgreSQL" if args.database else "SQLite"
     print(
-        f"名额 {args.capacity}，gunicorn {args.workers} 个 worker，{limiter_label(args.limiter)}，另有 {READERS} 个读者持续刷新余量和报名页"
+        f"{backend}，名额 {args.capacity}，gunicorn {args.workers} 个 worker，{limiter_label(args.limiter)}，"
+        f"{verification_label(max(row['clients'] for row in rows))}，另有 {READERS} 个读者持续刷新余量和报名页"
     )
     print(
-        "| 同时等待的家长 | 开放后满员 (s) | p50 (ms) | p99 (ms) | 错误 | 候补 | 最慢候补答复 (ms) | 候补位次连续 | 超额 | 下限：单进程事务 (s) |"
+        "| 同时等待的家长 | 开放前拿到验证码 | 开放后满员 (s) | p50 (ms) | p99 (ms) | 错误 | 候补 | 最慢候补答复 (ms) "
+        "| 候补位次连续 | 超额 | 下限：单进程事务 (s) |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|:-:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|:-:|---:|---:|")
     for row in rows:
         full = "未满" if row["full_after"] is None else f"{row['full_after']:.2f}"
         print(
-            f"| {row['clients']} | {full} | {row['p50']:.0f} | {row['p99']:.0f} | {row['errors']} | {row['waitlisted']} "
+            f"| {row['clients']} | {row['codes_in_time']} | {full} | {row['p50']:.0f} | {row['p99']:.0f} | {row['errors']} | {row['waitlisted']} "
             f"| {row['slowest_waitlisted']:.0f} | {'是' if row['positions_ok'] else '否'} | {row['overbooked']} "
             f"| {row['floor']:.3f} |"
         )
+    for row in rows:
+        print(f"{row['clients']} 位家长的下限运行中，{hold_line(row['hold'])}")
     return 1 if any(row["overbooked"] or row["errors"] or not row["positions_ok"] for row in rows) else 0
 
 

@@ -44,6 +44,9 @@ def status_for_new(mode, capacity, confirmed, waiting, drawn=False):
     queues like anywhere else: behind the drawn waitlist, or confirmed when a
     place is free and nobody waits.
 
+    Storage decides a newcomer in one SQL statement (`storage.rules.STATUS_FOR_NEW`
+    spells this rule as a CASE); tests/contract/test_storage.py proves both agree.
+
     >>> status_for_new("first_come", 2, 1, 0)
     'confirmed'
     >>> status_for_new("first_come", 2, 1, 3)

@@ -11,24 +11,33 @@ import json
 CONFIRMED, WAITLISTED, PROMOTED, OFFERED, DRAWN = "confirmed", "waitlisted", "promoted", "offered", "drawn"
 MOVED, CANCELLED, REMINDER = "moved", "cancelled", "reminder"
 KINDS = (CONFIRMED, WAITLISTED, PROMOTED, OFFERED, DRAWN, MOVED, CANCELLED, REMINDER)
+# What a payload holds, in order, with the enrolments column each comes from: storage's
+# one-statement enrolment builds the same object in SQL from these columns.
+PAYLOAD = {
+    "reference": "reference",
+    "program": "program",
+    "session": "session",
+    "status": "status",
+    "position": "position",
+    "deadline": "offer_expires_at",
+}
 
 
 def place_changed(enrolment, kind, at, status=None):
     """One message about `enrolment` (as it is after the change, unless `status` says otherwise)."""
+    status = status or enrolment.status
+    values = {
+        "reference": enrolment.reference,
+        "program": enrolment.program,
+        "session": enrolment.session,
+        "status": status,
+        "position": enrolment.position if status == "waitlisted" else None,
+        "deadline": enrolment.offer_expires_at if status == "offered" else None,
+    }
     return {
         "created_at": at,
         "enrolment_id": enrolment.id,
         "kind": kind,
         "recipient": enrolment.phone,
-        "payload": json.dumps(
-            {
-                "reference": enrolment.reference,
-                "program": enrolment.program,
-                "session": enrolment.session,
-                "status": status or enrolment.status,
-                "position": enrolment.position if (status or enrolment.status) == "waitlisted" else None,
-                "deadline": enrolment.offer_expires_at if (status or enrolment.status) == "offered" else None,
-            },
-            ensure_ascii=False,
-        ),
+        "payload": json.dumps({field: values[field] for field in PAYLOAD}, ensure_ascii=False),
     }

@@ -31,6 +31,34 @@ ROSTER_ORDER = "CASE status {} ELSE {} END".format(
     " ".join(f"WHEN '{status}' THEN {rank}" for rank, status in enumerate(capacity.STATUSES)), len(capacity.STATUSES)
 )
 
+# A newcomer is decided, counted and inserted by one statement (see `enrol`). `capacity.status_for_new`
+# is spelt here as SQL over the columns DECIDED computes; the contract suite evaluates both on every
+# backend over every case and requires the same answer.
+STATUS_FOR_NEW = (
+    f"CASE WHEN mode = '{capacity.LOTTERY}' AND NOT drawn THEN '{capacity.LOTTERY}' "
+    f"WHEN holding < capacity AND waiting = 0 THEN '{capacity.CONFIRMED}' ELSE '{capacity.WAITLISTED}' END"
+)
+# What status_for_new is asked, read after the session is locked (counting every place held, not
+# only up to capacity: SQLite cannot take a LIMIT from the row being read).
+DECIDED = f"""
+    SELECT p.capacity AS capacity, p.mode AS mode,
+        (SELECT count(*) FROM enrolments e
+         WHERE e.program = p.program AND e.session = p.session AND e.{HOLDS_PLACE}) AS holding,
+        (SELECT count(*) FROM enrolments e
+         WHERE e.program = p.program AND e.session = p.session AND e.status = '{capacity.WAITLISTED}') AS waiting,
+        coalesce((SELECT l.drawn_at IS NOT NULL FROM lotteries l WHERE l.program = p.program AND l.session = p.session), false)
+            AS drawn,
+        (SELECT coalesce(max(e.queue), 0) + 1 FROM enrolments e WHERE e.program = p.program AND e.session = p.session) AS queue
+    FROM places p WHERE p.program = ? AND p.session = ?
+"""
+# A newcomer queues last, so everyone else waiting is ahead of them (as records.WITH_POSITION counts).
+POSITION_OF_NEW = f"""
+    CASE WHEN status = '{capacity.WAITLISTED}' THEN 1 + (
+        SELECT count(*) FROM enrolments w WHERE w.program = enrolments.program AND w.session = enrolments.session
+          AND w.status = '{capacity.WAITLISTED}' AND w.id <> enrolments.id
+    ) END"""
+CODE_DRAWS = 20
+
 
 class Storage:
     """The one storage the app talks to, over a `database` adapter (see sqlite.py for its shape)."""
@@ -107,25 +135,63 @@ class Storage:
     def enrol(self, applicant, submission, actor):
         """(Enrolment, replayed): a repeat of the same submission returns the first answer.
         Raises Duplicate for a second live enrolment of the same person, UnknownSession for
-        a session the catalogue never synced."""
-        with self.database.writing() as tx:
-            place = self._lock(tx, applicant.program, applicant.session)
-            replay = self._one(tx, "request_key = ?", [records.request_key(applicant, submission)])
-            if replay:
-                return replay, True
-            if place is None:
-                self._refuse_duplicate(tx, applicant, applicant.session, None)
-                raise UnknownSession(f"{applicant.program}/{applicant.session}")
-            self._refuse_duplicate(tx, applicant, applicant.session, place["mode"])
-            confirmed, waiting = self._tally(tx, applicant.program, applicant.session, place["capacity"])
-            drawn = place["mode"] == "lottery" and self._drawn(tx, applicant.program, applicant.session)
-            status = capacity.status_for_new(place["mode"], place["capacity"], confirmed, waiting, drawn)
-            row = self._insert_enrolment(tx, applicant, submission, status, records.person_key(applicant, place["mode"]))
-            self._event(tx, applicant.program, applicant.session, row["id"], "enrolled", actor, {"status": status})
-            enrolment = records.enrolment(row, waiting + 1 if status == capacity.WAITLISTED else None)
-            if status in (capacity.CONFIRMED, capacity.WAITLISTED):
-                self._outbox(tx, notices.place_changed(enrolment, status, stamp()))
-        return enrolment, False
+        a session the catalogue never synced.
+
+        Every enrolment of a session queues on its lock, so the lock is held for as little as
+        possible: the row, its keys and its stamp are made before it, and the decision, the
+        count, the insert, its event and its message are one statement (`_admission`) that the
+        database runs as a transaction of its own under the lock (`insert_locked` in sqlite.py
+        and postgres.py). The replay and duplicate checks are the unique indexes that statement
+        meets; only when it inserted nothing does a read afterwards ask which one it was."""
+        at = stamp()
+        keys = [records.person_key(applicant, capacity.LOTTERY), records.person_key(applicant, None)]
+        for _ in range(CODE_DRAWS):
+            row = records.new_enrolment(applicant, submission, None, new_code(), at)
+            added = self.database.insert_locked(*self._admission(applicant, row, keys, actor, at))
+            if added:
+                return records.enrolment(added[0]), False
+            with self.database.reading() as tx:
+                replay = self._one(tx, "request_key = ?", [row["request_key"]])
+                if replay:
+                    return replay, True
+                place = tx.one("SELECT mode FROM places WHERE program = ? AND session = ?", [applicant.program, applicant.session])
+                self._refuse_duplicate(tx, applicant, applicant.session, place and place["mode"])
+                if place is None:
+                    raise UnknownSession(f"{applicant.program}/{applicant.session}")
+            # Nothing held the row back but its code (or what held it went away, such as a
+            # cancelled duplicate): draw a new code and try again.
+        raise RuntimeError(f"no enrolment inserted after {CODE_DRAWS} tries")
+
+    def _admission(self, applicant, row, keys, actor, at):
+        """(lock, its params, insert, its params, followers) for the database's `insert_locked`: the
+        newcomer's row with the status `STATUS_FOR_NEW` gives, last in the queue, unless a unique
+        index (request key, person, code) already holds it; its `enrolled` event; and the
+        message `notices.place_changed` would write for a confirmed or waitlisted newcomer."""
+        columns = [column for column in row if column != "status"]
+        insert = f"""
+            INSERT INTO enrolments ({", ".join(columns)}, status, queue, person_key)
+            SELECT {", ".join("?" * len(columns))}, {STATUS_FOR_NEW}, queue, CASE WHEN mode = '{capacity.LOTTERY}' THEN ? ELSE ? END
+            FROM ({DECIDED}) AS decided WHERE true
+            ON CONFLICT DO NOTHING
+            RETURNING *, {POSITION_OF_NEW} AS position
+            """
+        json = self.database.json_object
+        payload = ", ".join(f"'{field}', {column}" for field, column in notices.PAYLOAD.items())
+        followers = [
+            (
+                "INSERT INTO events (at, program, session, enrolment_id, action, actor, detail)"
+                f" SELECT ?, program, session, id, 'enrolled', ?, {json}('status', status) FROM added",
+                [at, actor],
+            ),
+            (
+                f"INSERT INTO outbox (created_at, enrolment_id, kind, recipient, payload) SELECT ?, id, status, phone, {json}({payload})"
+                f" FROM added WHERE status IN ('{notices.CONFIRMED}', '{notices.WAITLISTED}')",
+                [at],
+            ),
+        ]
+        lock = f"SELECT 1 FROM places WHERE program = ? AND session = ?{self.database.for_update}"
+        params = [row[column] for column in columns] + keys + [applicant.program, applicant.session]
+        return lock, [applicant.program, applicant.session], insert, params, followers
 
     def cancel(self, reference, actor, notify=False):
         """(Enrolment or None, [promoted]): cancelling a confirmed place promotes the next in line.

@@ -9,7 +9,7 @@ SQLite opens it; SQLite gives the -wal and -shm files the database's own mode.
 secure_delete overwrites deleted and purged content instead of leaving it in
 free pages.
 With one writer at a time, the session lock the rules ask for is the write
-transaction itself, so `for_update` is empty.
+transaction itself, so `for_update` is empty and `insert_locked` takes no lock.
 
 Writers first queue on an flock() beside the database: SQLite's own busy
 handler polls with sleeps of up to 100 ms, which at a 09:00 rush turns a
@@ -127,6 +127,7 @@ class Transaction:
 class SqliteDatabase:
     dialect = "sqlite"
     for_update = ""
+    json_object = "json_object"
 
     def __init__(self, path, timeout=BUSY_TIMEOUT_SECONDS):
         _private(path)
@@ -169,6 +170,19 @@ class SqliteDatabase:
         with _translated():
             self._wait_at_most(remaining(self.timeout))
             yield self._tx
+
+    def insert_locked(self, lock, lock_params, insert, params, followers):
+        """One write transaction: the rows `insert` added (its RETURNING), each then passed to every
+        follower (sql, params) as the table `added`. BEGIN IMMEDIATE already holds every lock, so
+        `lock` is not run; SQLite has no INSERT inside WITH, so each follower is a statement of its
+        own over the returned row given back as VALUES: three short statements in the writer's turn."""
+        with self.writing() as tx:
+            rows = tx.all(insert, params)
+            for row in rows:
+                added = f"WITH added ({', '.join(row)}) AS (VALUES ({', '.join('?' * len(row))})) "
+                for sql, extra in followers:
+                    tx.run(added + sql, [*row.values(), *extra])
+            return rows
 
     @contextmanager
     def writing(self):

@@ -1,12 +1,15 @@
 """The storage contract: every backend gives the same answers to the same calls."""
 
+import itertools
+import json
 import threading
 from dataclasses import replace
 from datetime import date
 
 import pytest
 
-from forms_app.storage import Applicant, Counts, Duplicate, UnknownSession, migrations
+from forms_app import capacity
+from forms_app.storage import Applicant, Counts, Duplicate, UnknownSession, migrations, rules
 from tests.contract.conftest import PLACES
 
 
@@ -61,6 +64,47 @@ def test_a_replayed_submission_returns_the_first_answer(storage):
     assert [e.reference for e, _ in again] == [e.reference for e, _ in first]
     assert [e.name for e in storage.submission("family")] == ["孩子1", "孩子2"]
     assert storage.counts()[("winter", "week-1")] == Counts(2, 2, 0)
+
+
+def test_the_database_decides_a_newcomer_exactly_as_capacity_status_for_new(storage):
+    """Enrolment asks the database for the status (rules.STATUS_FOR_NEW); it must be the rule's."""
+    cases = list(itertools.product(["first_come", "lottery"], [0, 1, 3], [0, 1, 2, 3, 4], [0, 1, 5], [False, True]))
+    rows = " UNION ALL ".join(
+        f"SELECT {n} AS n, '{mode}' AS mode, {places} AS capacity, {holding} AS holding, {waiting} AS waiting, {str(drawn).lower()} AS drawn"
+        for n, (mode, places, holding, waiting, drawn) in enumerate(cases)
+    )
+    with storage.database.reading() as tx:
+        found = {row["n"]: row["status"] for row in tx.all(f"SELECT n, {rules.STATUS_FOR_NEW} AS status FROM ({rows}) AS cases")}
+    assert [found[n] for n in range(len(cases))] == [capacity.status_for_new(*case) for case in cases]
+
+
+def test_a_newcomer_s_event_and_message_say_the_status_and_place_in_line_it_got(storage, backend):
+    answers = [enrol(storage, n) for n in range(4)] + [enrol(storage, 9, program="draw")]
+    events = backend.rows("SELECT enrolment_id, action, actor, detail FROM events WHERE action = 'enrolled' ORDER BY id")
+    assert [(i, action, actor, json.loads(detail)) for i, action, actor, detail in events] == [
+        (a.id, "enrolled", "parent", {"status": a.status}) for a in answers
+    ]
+    messages = backend.rows("SELECT enrolment_id, kind, recipient, payload FROM outbox ORDER BY id")
+    assert [(i, kind, to, json.loads(payload)) for i, kind, to, payload in messages] == [
+        (
+            a.id,
+            a.status,
+            a.phone,
+            {"reference": a.reference, "program": "winter", "session": "week-1", "status": a.status, "position": a.position},
+        )
+        for a in answers[:4]
+    ]
+    assert [a.position for a in answers[:4]] == [None, None, 1, 2]
+
+
+def test_a_taken_code_is_drawn_again_without_a_second_enrolment(storage, backend, monkeypatch):
+    first = enrol(storage, 1)
+    codes = iter([first.code, "ZZZZZZZZ"])
+    monkeypatch.setattr(rules, "new_code", lambda: next(codes))
+    second = enrol(storage, 2)
+    assert (second.code, second.status) == ("ZZZZZZZZ", "confirmed")
+    assert backend.rows("SELECT count(*) FROM enrolments") == [(2,)]
+    assert backend.rows("SELECT count(*) FROM events WHERE action = 'enrolled'") == [(2,)]
 
 
 def test_an_unsynced_session_is_refused(storage):
