@@ -90,7 +90,14 @@ def test_a_newcomer_s_event_and_message_say_the_status_and_place_in_line_it_got(
             a.id,
             a.status,
             a.phone,
-            {"reference": a.reference, "program": "winter", "session": "week-1", "status": a.status, "position": a.position},
+            {
+                "reference": a.reference,
+                "program": "winter",
+                "session": "week-1",
+                "status": a.status,
+                "position": a.position,
+                "deadline": None,
+            },
         )
         for a in answers[:4]
     ]
