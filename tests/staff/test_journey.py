@@ -15,6 +15,8 @@ from datetime import timedelta
 import pytest
 import yaml
 
+from forms_app import backups
+from forms_app.clock import now
 from forms_app.db import get_db
 from forms_app.staff import accounts
 from tests.app.helpers import ROOT, TODAY, OnePortServer, born
@@ -97,7 +99,11 @@ def server(make_app, classes, database, tmp_path):
     app = make_app()
     with app.app_context():
         get_db().save_staff(accounts.new_account("district", PASSWORD, None, True))
-    site = tmp_path / "site"
+    site, backups_folder = tmp_path / "site", tmp_path / "backups"
+    backups_folder.mkdir()
+    if not str(database).startswith("postgresql://"):  # PostgreSQL is backed up with pg_dump, not from the app
+        with app.app_context():
+            get_db().backup(str(backups.target(backups_folder, now())))
     running = OnePortServer(
         {
             "FORMS_APP_DATABASE": str(database),
@@ -105,6 +111,7 @@ def server(make_app, classes, database, tmp_path):
             "FORMS_APP_SECRET_KEY": "test-only-key",
             "FORMS_APP_RATELIMIT_ENABLED": "false",
             "FORMS_APP_SITE_OUT": str(site),
+            "FORMS_APP_BACKUP_DIR": str(backups_folder),
         },
         site,
         workers=2,
@@ -148,6 +155,11 @@ def test_a_new_organizer_account_publishes_a_program_and_a_parent_enrols_without
         page.click("text=建立账号")
         assert "已建立账号 wangjing-li" in page.locator(".flash").inner_text()
         assert fits(page)
+        page.click("text=工作人员后台")
+        page.click("text=个人信息与备份")
+        assert "保存期限" in page.locator("#retention").inner_text() and "数据库备份" in page.locator("#backup").inner_text()
+        assert fits(page)
+        shoot(page, "data", phone and "最近一次备份" in page.locator("#backup").inner_text())
         page.click("header button.link")
 
         # The new account logs in and changes the password it was given.
