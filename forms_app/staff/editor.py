@@ -270,6 +270,7 @@ def _page(program_id, path, form, text, shown, problems, notices, action, view="
         boxes=boxes,
         beside=beside,
         elsewhere=elsewhere,
+        focus=request.form.get("focus", ""),
         program_id=program_id,
         relative=path.relative_to(_classes()),
         form=form,
