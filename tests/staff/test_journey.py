@@ -131,6 +131,18 @@ def shoot(page, name, phone):
         page.screenshot(path=SCREENSHOTS / f"{name}.png")
 
 
+def fill_boxes(page, values):
+    """Box after box as a person fills them: moving on from a changed box checks the form (a page load)
+    and the cursor comes back in the box moved to."""
+    boxes = list(values.items())
+    for (box, value), (following, _) in zip(boxes, boxes[1:] + [(None, None)]):
+        page.fill(f"#{box}", value)
+        if following:
+            with page.expect_navigation():
+                page.focus(f"#{following}")
+            assert page.evaluate("document.activeElement.id") == following
+
+
 def log_in(page, url, username, password):
     page.goto(url + "/staff/login")
     page.fill("#username", username)
@@ -192,8 +204,7 @@ def test_a_new_organizer_account_publishes_a_program_and_a_parent_enrols_without
             page.fill("#text", filled(template, {key: value for key, value in GOOD.items() if key not in BOXES}))
             shoot(page, "yaml-view", phone)
             page.click("button[value=form]")
-            for key, box in BOXES.items():
-                page.fill(f"#{box}", MISTAKES[key][0] if key in MISTAKES else GOOD[key])
+            fill_boxes(page, {box: MISTAKES[key][0] if key in MISTAKES else GOOD[key] for key, box in BOXES.items()})
         else:
             page.fill("#text", bad)
         page.click("button[value=check]")
@@ -210,8 +221,7 @@ def test_a_new_organizer_account_publishes_a_program_and_a_parent_enrols_without
 
         # Fixed, previewed, published.
         if phone:
-            for key in MISTAKES:
-                page.fill(f"#{BOXES[key]}", GOOD[key])
+            fill_boxes(page, {BOXES[key]: GOOD[key] for key in MISTAKES})
         else:
             page.fill("#text", good)
         page.click("button[value=preview]")
