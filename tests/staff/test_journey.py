@@ -121,7 +121,12 @@ def server(make_app, classes, database, tmp_path):
 
 
 def fits(page):
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    wide = page.evaluate(
+        "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)"
+        ".map(e => e.tagName + '#' + e.id + '.' + e.className + ':' + e.textContent.slice(0, 40))"
+    )
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), wide
+    return True
 
 
 def shoot(page, name, phone):
@@ -203,7 +208,8 @@ def test_a_new_organizer_account_publishes_a_program_and_a_parent_enrols_without
         if phone:  # the form view for the common fields, the text view for the rest
             page.fill("#text", filled(template, {key: value for key, value in GOOD.items() if key not in BOXES}))
             shoot(page, "yaml-view", phone)
-            page.click("button[value=form]")
+            with page.expect_navigation():  # until its script is listening
+                page.click("button[value=form]")
             fill_boxes(page, {box: MISTAKES[key][0] if key in MISTAKES else GOOD[key] for key, box in BOXES.items()})
         else:
             page.fill("#text", bad)
