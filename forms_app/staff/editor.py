@@ -6,6 +6,9 @@ it passes, names the staff member's own organizer, and the file on disk is
 still the one the editor loaded (a hash of its bytes travels with the form),
 so the second of two people editing one file is told, not silently lost.
 
+The form view (program_form.py) is another way to type into the same text: its
+boxes are written back into their lines before the very same check and publish.
+
 Publishing writes the file atomically (temp file + os.replace) under a lock,
 records who changed what (an audit event with the diff, and a git commit with
 the staff member as author when classes/ is in a git work tree), reloads the
