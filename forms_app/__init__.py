@@ -7,7 +7,7 @@ several gunicorn workers against one SQLite file (see docs/enrolment.md).
 import os
 from pathlib import Path
 
-from flask import Flask, jsonify, redirect, render_template, request, url_for
+from flask import Flask, g, jsonify, redirect, render_template, request, url_for
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import api, cli, db, erasure, filters, headers, health, limits, messaging, outcomes, parents, retention, served, staff, verification
@@ -97,7 +97,9 @@ def _register_errors(app):
         if request.path.startswith("/api/"):
             code = {404: "not_found", 405: "method_not_allowed", 413: "too_large", 429: "rate_limited"}.get(error.code, "bad_request")
             return jsonify({"error": code, "message": message}), error.code, allowed
-        return render_template("error.html", message=message), error.code, allowed
+        # Staff who mistype or follow a stale link stay in the console, with its bar and a way back to it.
+        inside = request.path.startswith("/staff/") and g.get("staff") is not None
+        return render_template("staff/error.html" if inside else "error.html", message=message, code=error.code), error.code, allowed
 
     for code in messages:
         app.register_error_handler(code, handler)

@@ -7,7 +7,7 @@ older than BACKUP_KEEP_DAYS; other files in the folder are never touched.
 """
 
 import re
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 DATED = re.compile(r"^forms-(\d{4})-(\d{2})-(\d{2})-(\d{4})\.sqlite3$")
@@ -32,3 +32,18 @@ def prune(folder, before, keep=None):
             candidate.unlink()
             deleted.append(candidate)
     return deleted
+
+
+def latest(folder):
+    """(newest dated backup, its time, its size in bytes, how many dated backups) in folder, or None."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return None
+    dated = sorted(
+        (found.groups(), candidate) for candidate in folder.iterdir() if (found := DATED.match(candidate.name)) and candidate.is_file()
+    )
+    if not dated:
+        return None
+    (year, month, day, hhmm), newest = dated[-1]
+    at = datetime(int(year), int(month), int(day), int(hhmm[:2]), int(hhmm[2:]))
+    return newest, at, newest.stat().st_size, len(dated)

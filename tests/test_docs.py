@@ -6,6 +6,7 @@ added without a line in the docs fails here, not in a newcomer's first week.
 
 import inspect
 import re
+from pathlib import Path
 
 import click
 
@@ -65,3 +66,12 @@ def test_no_example_trusts_forwarded_addresses_on_a_public_bind():
         for block in re.split(r"\n\s*\n", path.read_text(encoding="utf-8")):
             trusts = re.search(r"PROXY_HOPS\s*[=:]\s*[1-9]", block)
             assert not (trusts and "0.0.0.0" in block), f"{path.name}: {block.strip()[:200]}"
+
+
+def test_every_screenshot_the_staff_guide_shows_exists_and_is_one_the_browser_tests_take():
+    """The guide's pictures are saved by tests/staff/test_journey.py at phone width, so they show the console as it is."""
+    guide = (ROOT / "docs" / "staff.md").read_text(encoding="utf-8")
+    shown = re.findall(r"!\[[^\]]*\]\(([^)\s]+)\)", guide)
+    taken = "\n".join(path.read_text(encoding="utf-8") for path in (ROOT / "tests" / "staff").glob("test_*.py"))
+    assert shown and [image for image in shown if not (ROOT / "docs" / image).is_file()] == []
+    assert [image for image in shown if f'"{Path(image).stem}"' not in taken] == []

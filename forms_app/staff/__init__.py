@@ -3,11 +3,26 @@ from a phone or an office PC; a district admin sees every organizer's.
 
 Login and the guard are in auth.py, the console's own cookie in sessions.py,
 what keeps other pages of its origin out in isolation.py, who may see what in
-access.py, pages in console.py, attendance.py and exports.py, program files edited and published in editor.py, shell commands
+access.py, pages in console.py, attendance.py and exports.py, program files edited and published in editor.py,
+purge and backup status for the admin in data_pages.py, shell commands
 in cli.py.
 """
 
-from . import account_pages, attendance, auth, cli, console, editor, exports, isolation, labels, organizers, sessions, teacher_view
+from . import (
+    account_pages,
+    attendance,
+    auth,
+    cli,
+    console,
+    data_pages,
+    editor,
+    exports,
+    isolation,
+    labels,
+    organizers,
+    sessions,
+    teacher_view,
+)
 
 
 def init_app(app):
@@ -16,7 +31,7 @@ def init_app(app):
     sessions.init_app(app)
     isolation.init_app(app)
     app.before_request(auth.guard)
-    for blueprint in (auth.bp, console.bp, attendance.bp, exports.bp, editor.bp, account_pages.bp):
+    for blueprint in (auth.bp, console.bp, attendance.bp, exports.bp, editor.bp, account_pages.bp, data_pages.bp):
         app.register_blueprint(blueprint)
     app.add_template_filter(labels.actor, "actor")
     app.add_template_filter(labels.event, "event")

@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import SearchField, SelectField
 
 from programs import published
+from programs.lottery import verify
 
 from .. import lottery, names
 from ..admission import Refused
@@ -92,9 +93,12 @@ def roster(program_id, session_id):
 
 
 def _draw(program, session, shown):
-    """The session's lottery (None for first come) and the draw ticket of each person shown."""
+    """The session's lottery (None for first come), the draw ticket of each person shown, and, once
+    drawn, the published record recomputed as anyone checking it would (programs.lottery.verify):
+    [] is 验证通过, so staff see the check without a command line."""
     lot = lottery.find(program.id, session.id)
-    return {"lot": lot, "tickets": lottery.tickets(lot, shown)}
+    checked = verify(published.public_record(lot)) if lot is not None and lot.publication else None
+    return {"lot": lot, "tickets": lottery.tickets(lot, shown), "verified": checked}
 
 
 @bp.route("/sessions/<program_id>/<session_id>/people/<int:enrolment_id>")

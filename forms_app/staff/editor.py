@@ -6,6 +6,9 @@ it passes, names the staff member's own organizer, and the file on disk is
 still the one the editor loaded (a hash of its bytes travels with the form),
 so the second of two people editing one file is told, not silently lost.
 
+The form view (program_form.py) is another way to type into the same text: its
+boxes are written back into their lines before the very same check and publish.
+
 Publishing writes the file atomically (temp file + os.replace) under a lock,
 records who changed what (an audit event with the diff, and a git commit with
 the staff member as author when classes/ is in a git work tree), reloads the
@@ -39,13 +42,14 @@ from programs.template import program_template
 
 from .. import served
 from ..db import get_db
-from . import organizers
+from . import organizers, program_form
 from .auth import actor
 
 bp = Blueprint("staff_editor", __name__, url_prefix="/staff/programs", template_folder="templates")
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 NEW = "new"
+VIEWS = ("form", "yaml")  # actions that check the text and show it in the other view
 LOCK_FILE = "program-editor.lock"  # in the instance folder, which every worker shares, not in classes/
 
 
@@ -202,6 +206,15 @@ def new():
 
 @bp.get("/<program_id>/edit")
 def edit(program_id):
+    return _opened(program_id, "yaml")
+
+
+@bp.get("/<program_id>/form")
+def form_view(program_id):
+    return _opened(program_id, "form")
+
+
+def _opened(program_id, view):
     path = _find(program_id)
     if path is None or not _editable(path):
         abort(404)
@@ -209,7 +222,7 @@ def edit(program_id):
     text = content.decode("utf-8-sig", errors="replace")
     form = EditForm(formdata=None, text=text, base=_digest(content), folder="")
     _program, problems, notices = check(path, text, creating=False)
-    return _page(program_id, path, form, text, None, problems, notices, None)
+    return _page(program_id, path, form, text, None, problems, notices, None, view)
 
 
 @bp.post("/<program_id>/edit")
@@ -229,27 +242,38 @@ def save(program_id):
         if path is None or not _editable(path):
             abort(404)
     text = (form.text.data or "").replace("\r\n", "\n").replace("\r", "\n")
-    program, problems, notices = check(path, text, creating)
+    if request.form.get("view") == "form":
+        text = form.text.data = program_form.apply(text, request.form)
     action = request.form.get("action", "check")
+    view = action if action in VIEWS else "form" if request.form.get("view") == "form" else "yaml"
+    program, problems, notices = check(path, text, creating)
     shown = None
     if action == "preview" and program is not None:
         shown = preview(program)
     if action == "publish" and program is not None:
         refused = _publish(path, text, form.base.data, program)
         if refused is None:
-            return redirect(url_for("staff_editor.edit", program_id=program_id), 303)
+            return redirect(url_for("staff_editor.form_view" if view == "form" else "staff_editor.edit", program_id=program_id), 303)
         flash(refused)
         status = 409
     else:
         status = 200 if program is not None else 422
     if action == "publish" and program is None:
         flash("还有问题没有改好，没有发布：请按下面每一行旁边的说明修改。")
-    return _page(program_id, path, form, text, shown, problems, notices, action), status
+    return _page(program_id, path, form, text, shown, problems, notices, action, view), status
 
 
-def _page(program_id, path, form, text, shown, problems, notices, action):
+def _page(program_id, path, form, text, shown, problems, notices, action, view="yaml"):
+    """The text view, or the form view (program_form) of the same text with each message beside its box."""
+    boxes = program_form.fields(text) if view == "form" else None
+    beside, elsewhere = program_form.placed(boxes, problems + notices)
     return render_template(
-        "staff/editor.html",
+        "staff/program_form.html" if boxes is not None else "staff/editor.html",
+        unreadable=view == "form" and boxes is None,
+        boxes=boxes,
+        beside=beside,
+        elsewhere=elsewhere,
+        focus=request.form.get("focus", ""),
         program_id=program_id,
         relative=path.relative_to(_classes()),
         form=form,

@@ -208,3 +208,23 @@ class Server:
         if self.process and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
             self.process.wait(timeout=30)
+
+
+class OnePortServer(Server):
+    """gunicorn running forms_app.devserver: the built site and the app on one port, as `make run` does."""
+
+    def __init__(self, env, site, workers=1):
+        super().__init__(env, workers=workers)
+        self.site = site
+
+    def command(self):
+        return [
+            str(GUNICORN),
+            "--workers",
+            str(self.workers),
+            "--threads",
+            "8",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            f"forms_app.devserver:site_and_app({str(self.site)!r})",
+        ]

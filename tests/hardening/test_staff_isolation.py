@@ -12,33 +12,13 @@ import pytest
 
 from forms_app.db import get_db
 from forms_app.staff import accounts, auth
-from tests.app.helpers import GUNICORN, Server
+from tests.app.helpers import OnePortServer
 from tests.site.conftest import HOSTILE, build_hostile_site
 from tests.site.hostile import EXPORT, steal
 from tests.site.scan import RECORD_VIOLATIONS
 from tests.staff.conftest import PASSWORD, SANLITUN, WANGJING, enrol
 
 ROSTER = "/staff/sessions/wangjing-winter/week-1"
-
-
-class OnePortServer(Server):
-    """gunicorn running forms_app.devserver: the built site and the app on one port, as `make run` does."""
-
-    def __init__(self, env, site):
-        super().__init__(env, workers=1)
-        self.site = site
-
-    def command(self):
-        return [
-            str(GUNICORN),
-            "--workers",
-            "1",
-            "--threads",
-            "8",
-            "--bind",
-            f"127.0.0.1:{self.port}",
-            f"forms_app.devserver:site_and_app({str(self.site)!r})",
-        ]
 
 
 @pytest.fixture

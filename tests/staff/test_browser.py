@@ -1,6 +1,6 @@
-"""Real headless Chromium at phone size against gunicorn: log in, check a child in, download the Excel roster."""
+"""Real headless Chromium at phone size against gunicorn: log in, check a child in, download the Excel roster.
 
-import time
+Publishing a program from the browser is test_journey.py."""
 
 import openpyxl
 import pytest
@@ -50,58 +50,28 @@ def test_staff_log_in_check_a_child_in_and_download_the_roster(app, serve, phone
     )
 
 
-def test_staff_create_a_program_fix_three_mistakes_preview_publish_and_parents_enrol(app, serve, phone, classes):
-    import yaml
-
-    from tests.app.helpers import born, program_data
-
+def test_the_form_view_checks_each_box_when_staff_move_on_to_the_next(app, serve, phone, classes):
+    """No button pressed: leaving a changed box for the next one checks the form, the message appears
+    under that box and the cursor is in the box they moved to."""
     server = serve()
     phone.goto(server.url + "/staff/login")
     phone.fill("#username", "wj")
     phone.fill("#password", PASSWORD)
-    phone.click("button[type=submit]")
+    phone.click("main button[type=submit]")
     phone.wait_for_url("**/staff/")
-    phone.click("text=新建或修改班级文件")
-    phone.fill("#program_id", "wangjing-summer")
-    phone.click("text=用模板新建")
-    assert "【待填写】" in phone.input_value("#text")
-    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
-    good = yaml.safe_dump(program_data(title="望京街道总工会暑期托管班"), allow_unicode=True, sort_keys=False)
-    mistakes = {"phone: 010-84701234": "phone: 010-8470", "capacity: 2": "capacity: 0", "time: 08:30-17:30": "time: 17:30-08:30"}
-    bad = good
-    for right, wrong in mistakes.items():
-        bad = bad.replace(right, wrong)
-    phone.fill("#text", bad)
-    phone.click("button[value=check]")
-    lines = bad.split("\n")
-    for wrong, words in zip(mistakes.values(), ("不是有效的电话号码", "应是不小于 1 的整数", "结束时间应晚于开始时间")):
-        number = next(n for n, line in enumerate(lines, 1) if line.strip() == wrong)
-        message = phone.locator(f"#line-{number} .message")
-        assert f"第 {number} 行" in message.inner_text() and words in message.inner_text()
-    assert "有 3 个问题" in phone.locator("#problems").inner_text()
-    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    phone.goto(server.url + "/staff/programs/wangjing-winter/form")
+    box = phone.locator(".field:has(#f-sessions-0-capacity)")
+    assert box.locator(".message").count() == 0
+    phone.locator("#f-sessions-0-capacity").fill("约30人")
+    with phone.expect_navigation():
+        phone.keyboard.press("Tab")
+    assert "要写确定的名额数" in box.locator(".message").inner_text() and "有 1 个问题" in phone.locator("#problems").inner_text()
+    assert phone.locator("#f-sessions-0-capacity").input_value() == "约30人"
+    assert phone.evaluate("document.activeElement.id") == "f-sessions-0-days"
 
-    phone.fill("#text", good)
-    phone.click("button[value=preview]")
-    assert "望京街道总工会暑期托管班" in phone.locator("#preview").inner_text()
-    phone.click("button[value=publish]")
-    phone.wait_for_url("**/staff/programs/wangjing-summer/edit")
-    assert "已发布" in phone.locator(".flash").inner_text()
-    assert (classes.path / "wangjing-summer.yaml").read_text(encoding="utf-8") == good
-
-    # The worker that published has reloaded; the others notice within CATALOGUE_CHECK_SECONDS (1 s).
-    for _ in range(20):
-        if phone.goto(server.url + "/enrol/wangjing-summer/week-1").status == 200:
-            break
-        time.sleep(0.25)
-    phone.fill("#name", "王小明")
-    phone.fill("#birthdate", born(8).isoformat())
-    phone.fill("#guardian_name", "王建国")
-    phone.fill("#phone", "13912340001")
-    phone.fill("#employer", "北京望京科技有限公司")
-    phone.locator("input[name=answers-lunch][value=yes]").check()
-    phone.check("#consent")
-    phone.click("text=提交报名")
-    phone.wait_for_load_state()
-    assert "报名成功" in phone.content()
+    phone.locator("#f-sessions-0-capacity").fill("3")
+    with phone.expect_navigation():
+        phone.locator("#f-sessions-0-time").click()
+    assert box.locator(".message").count() == 0 and "检查通过" in phone.locator("#passed").inner_text()
+    assert "capacity: 2" in (classes.path / "wangjing-winter.yaml").read_text(encoding="utf-8")  # checked, not saved

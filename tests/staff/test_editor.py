@@ -197,3 +197,84 @@ def test_odd_requests_get_a_chinese_answer_never_a_server_error(wangjing, classe
             assert answer.status_code < 500, (program_id, data, action)
     assert wangjing.get("/staff/programs/no-such-file/edit").status_code == 404
     assert "capacity: 2" in (classes.path / "wangjing-winter.yaml").read_text(encoding="utf-8")
+
+
+def open_form(client, program_id):
+    page = client.get(f"/staff/programs/{program_id}/form")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    boxes = dict(re.findall(r'<input type="text" id="[^"]+" name="(f-[^"]+)" value="([^"]*)"', text))
+    fields = {"csrf_token": csrf_token(text), "base": hidden(text, "base"), "folder": hidden(text, "folder"), "text": textarea(text)}
+    return fields, {name: html.unescape(value) for name, value in boxes.items()}, text
+
+
+def test_the_form_view_shows_the_common_fields_and_writes_only_the_value_typed(wangjing, classes):
+    path = classes.path / "wangjing-winter.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("capacity: 2", "capacity: 2   # 教室只有两张桌子"), encoding="utf-8")
+    fields, boxes, page = open_form(wangjing, "wangjing-winter")
+    assert boxes["f-title"] == program_data()["title"] and boxes["f-sessions.0.capacity"] == "2"
+    assert "capacity（名额）" in page and "名额：不小于 1 的整数" in page  # label and hint from the model
+    before = path.read_text(encoding="utf-8")
+
+    answer = send(wangjing, "wangjing-winter", fields, "publish", view="form", **{**boxes, "f-sessions.0.capacity": "5"})
+    assert answer.status_code == 303 and answer.headers["Location"].endswith("/staff/programs/wangjing-winter/form")
+    assert path.read_text(encoding="utf-8") == before.replace("capacity: 2   #", "capacity: 5   #")
+
+
+def test_the_form_view_shows_each_message_under_its_box_and_saves_nothing_until_it_passes(wangjing, classes):
+    path = classes.path / "wangjing-winter.yaml"
+    before = path.read_bytes()
+    fields, boxes, _page = open_form(wangjing, "wangjing-winter")
+    typed = {**boxes, "f-sessions.0.capacity": "约30人", "f-sessions.0.time": "17:30-08:30", "f-contact.phone": "010-8470"}
+    answer = send(wangjing, "wangjing-winter", fields, "publish", view="form", **typed)
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 422 and path.read_bytes() == before
+    written = textarea(page).split("\n")
+    for name, words in (
+        ("sessions-0-capacity", "要写确定的名额数"),
+        ("sessions-0-time", "结束时间应晚于开始时间"),
+        ("contact-phone", "不是有效的电话号码"),
+    ):
+        box = re.search(rf'<p class="field flagged" id="f-line-(\d+)">\s*<label for="f-{name}">.*?</p>', page, re.S)
+        assert box and f"第 {box.group(1)} 行：" in box.group(0) and words in box.group(0), name
+        assert written[int(box.group(1)) - 1].strip().startswith(name.split("-")[-1] + ":")
+    assert 'value="约30人"' in page  # what was typed stays in its box
+
+    fixed = send(wangjing, "wangjing-winter", fields, "check", view="form", text=textarea(page), **boxes)
+    assert fixed.status_code == 200 and "检查通过" in fixed.get_data(as_text=True)
+
+
+def test_values_yaml_would_misread_are_quoted_and_the_two_views_edit_the_same_text(wangjing, classes):
+    fields, boxes, _page = open_form(wangjing, "wangjing-winter")
+    answer = send(wangjing, "wangjing-winter", fields, "yaml", view="form", **{**boxes, "f-summary": "第2期 #寒假托管: 火热报名"})
+    text = textarea(answer.get_data(as_text=True))
+    assert 'summary: "第2期 #寒假托管: 火热报名"' in text and 'name="action" value="form"' in answer.get_data(as_text=True)
+    assert yaml.safe_load(text)["summary"] == "第2期 #寒假托管: 火热报名"
+    back = send(wangjing, "wangjing-winter", {**fields, "text": text}, "form", view="yaml").get_data(as_text=True)
+    assert 'name="f-summary" value="第2期 #寒假托管: 火热报名"' in html.unescape(back)
+
+
+def test_a_new_program_can_be_filled_in_the_form_view(wangjing, classes):
+    fields = start_new(wangjing, "wangjing-summer")
+    page = send(wangjing, "wangjing-summer", fields, "form", view="yaml").get_data(as_text=True)
+    assert 'name="f-title" value="【待填写】"' in page and "title 还没有填写" in page
+    assert 'name="f-sessions.0.capacity" value="30"' in page
+
+
+def test_the_form_view_keeps_the_organizer_rules(app, wangjing, classes):
+    other = app.test_client()
+    assert login(other, "sl").status_code == 303
+    assert other.get("/staff/programs/wangjing-winter/form").status_code == 404
+    fields, boxes, _page = open_form(wangjing, "wangjing-winter")
+    before = (classes.path / "wangjing-winter.yaml").read_bytes()
+    forged = send(wangjing, "wangjing-winter", {**fields, "text": yaml_text(organizer=SANLITUN)}, "publish", view="form", **boxes)
+    assert forged.status_code == 422 and f"必须是你所属的“{WANGJING}”" in forged.get_data(as_text=True)
+    assert (classes.path / "wangjing-winter.yaml").read_bytes() == before
+
+    second = app.test_client()
+    assert login(second, "wj").status_code == 303
+    late_fields, late_boxes, _page = open_form(second, "wangjing-winter")
+    assert send(wangjing, "wangjing-winter", fields, "publish", view="form", **{**boxes, "f-sessions.0.capacity": "5"}).status_code == 303
+    late = send(second, "wangjing-winter", late_fields, "publish", view="form", **{**late_boxes, "f-sessions.0.capacity": "7"})
+    assert late.status_code == 409 and 'value="7"' in late.get_data(as_text=True)
+    assert "capacity: 5" in (classes.path / "wangjing-winter.yaml").read_text(encoding="utf-8")

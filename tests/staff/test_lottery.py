@@ -243,3 +243,22 @@ def _stuck_as_before(database, ids):
     else:
         with sqlite3.connect(database) as conn:
             conn.execute(sql)
+
+
+def test_the_draw_asks_first_and_the_roster_shows_the_record_recomputed(drawn_app, wangjing, database):
+    from tests.staff.test_purge import _run
+
+    asked = wangjing.post(ROSTER + "/draw", data={"csrf_token": token(wangjing)}).get_data(as_text=True)
+    assert "确定现在为第一期摇号吗" in asked and 'name="confirmed" value="yes"' in asked
+    assert {status for status, _ in statuses(drawn_app).values()} == {"lottery"}
+
+    page = wangjing.post(ROSTER + "/draw", data={"csrf_token": token(wangjing), "confirmed": "yes"}, follow_redirects=True)
+    assert "摇号完成" in page.get_data(as_text=True)
+    assert "验证通过：用公示的种子和名单重新计算了一遍" in wangjing.get(ROSTER).get_data(as_text=True)
+
+    with drawn_app.app_context():
+        record = lottery.find("wangjing-winter", "week-1").publication
+    forged = {**record, "confirmed": [record["waitlisted"][0], *record["confirmed"][1:]]}
+    _run(database, f"UPDATE lotteries SET publication = '{json.dumps(forged)}' WHERE program = 'wangjing-winter'")
+    shown = wangjing.get(ROSTER).get_data(as_text=True)
+    assert "验证没有通过" in shown and "验证通过：" not in shown

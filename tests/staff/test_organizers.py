@@ -125,3 +125,43 @@ def test_the_admin_chooses_the_organizer_from_the_list_and_the_account_is_scoped
     assert login(newcomer, "sl2", "another good one").status_code == 303
     assert "三里屯街道寒假托管班" in newcomer.get("/staff/").get_data(as_text=True)
     assert newcomer.get("/staff/programs/wangjing-winter/edit").status_code == 404
+
+
+def test_every_new_console_url_scopes_by_organizer_id(app, classes):
+    """Another organizer's file through every editor URL, action and view; the admin-only data and
+    account pages; another organizer's lottery: each is a 404 and changes nothing."""
+    from tests.staff.conftest import token
+
+    sl = logged_in(app, "sl")
+    before = (classes.path / "wangjing-winter.yaml").read_bytes()
+    own = open_editor(sl, "sanlitun-winter")
+    assert sl.get("/staff/programs/wangjing-winter/edit").status_code == 404
+    assert sl.get("/staff/programs/wangjing-winter/form").status_code == 404
+    for view in ("yaml", "form"):
+        for action in ("check", "preview", "publish", "form", "yaml"):
+            text = yaml_text(organizer="bj-sanlitun", title="三里屯冒名")
+            answer = send(sl, "wangjing-winter", own, action, view=view, text=text, **{"f-title": "三里屯冒名"})
+            assert answer.status_code == 404 and "望京街道总工会寒假托管班" not in answer.get_data(as_text=True), (view, action)
+    for path in ("/staff/data/", "/staff/accounts"):
+        assert sl.get(path).status_code == 404
+    assert sl.post("/staff/data/purge", data={"csrf_token": token(sl), "confirmed": "yes"}).status_code == 404
+    for path in ("/staff/sessions/wangjing-winter/week-1/lottery.json", "/staff/sessions/wangjing-winter/week-1/audit"):
+        assert sl.get(path).status_code == 404
+    assert sl.post("/staff/sessions/wangjing-winter/week-1/draw", data={"csrf_token": token(sl), "confirmed": "yes"}).status_code == 404
+    assert (classes.path / "wangjing-winter.yaml").read_bytes() == before
+
+
+def test_a_forged_organizer_id_is_refused_from_the_form_view_too(app, classes):
+    """The form view has no organizer box, but its hidden text could be edited: the same check refuses it."""
+    from tests.staff.test_editor import open_form
+
+    sl = logged_in(app, "sl")
+    fields, boxes, _page = open_form(sl, "sanlitun-winter")
+    before = (classes.path / "sanlitun-winter.yaml").read_bytes()
+    forged = {**fields, "text": yaml_text(organizer="bj-wangjing", title="三里屯街道寒假托管班")}
+    answer = send(sl, "sanlitun-winter", forged, "publish", view="form", **boxes)
+    assert answer.status_code == 422 and "必须是你所属的“三里屯街道总工会”（bj-sanlitun）" in answer.get_data(as_text=True)
+    assert (classes.path / "sanlitun-winter.yaml").read_bytes() == before
+    new = start_new(sl, "sanlitun-summer")
+    answer = send(sl, "sanlitun-summer", {**new, "text": yaml_text(organizer="bj-wangjing")}, "publish", view="form")
+    assert answer.status_code == 422 and not (classes.path / "sanlitun-summer.yaml").exists()

@@ -41,14 +41,29 @@ def test_on_a_phone_names_and_codes_stay_on_one_line_and_the_print_button_prints
         line = name.evaluate("e => parseFloat(getComputedStyle(e).lineHeight) || 24")
         assert name.bounding_box()["height"] < 1.6 * line and code.bounding_box()["height"] < 1.6 * line
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # the table scrolls, not the page
+        name.click()
+        page.wait_for_url("**/people/*")
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
         page.goto(server.url + DAYS)
         page.locator(".days a").first.click()
         page.click("text=签到表")
         page.wait_for_url("**/sheet")
         page.wait_for_load_state()
+        sheet_name = page.locator("table.sign-in td.nowrap").first
+        assert "欧阳小明明" in sheet_name.inner_text() and sheet_name.bounding_box()["height"] < 2.6 * line
         page.evaluate("() => { window.printed = 0; window.print = () => { window.printed += 1; }; }")
         page.click("#print")
         assert page.evaluate("window.printed") == 1
     finally:
         context.close()
+
+
+def test_a_page_not_found_in_the_console_stays_inside_the_console(app, wangjing):
+    for path in ("/staff/sessions/sanlitun-winter/week-1", "/staff/sessions/wangjing-winter/no-such", "/staff/no-such-page"):
+        answer = wangjing.get(path)
+        page = answer.get_data(as_text=True)
+        assert answer.status_code == 404 and 'class="staff-bar"' in page and 'href="/staff/">返回后台首页' in page, path
+        assert "没有找到这个页面" in page and "wj" in page
+    parents = app.test_client().get("/no-such-page").get_data(as_text=True)
+    assert 'href="/">返回首页' in parents and "staff-bar" not in parents
