@@ -8,6 +8,7 @@ publishes; the catalogue site is rebuilt in the background, the page is found th
 enrols a child in its session. At phone width the test saves the screenshots docs/staff.md shows.
 """
 
+import os
 import re
 import time
 from datetime import timedelta
@@ -130,10 +131,15 @@ def fits(page):
 
 
 def shoot(page, name, phone):
-    """Phone-width shots only, of the screen the reader sees (not the whole long page), for docs/staff.md."""
+    """Phone-width shots only, of the screen the reader sees (not the whole long page), for docs/staff.md.
+    A run refreshes the committed pictures only with UPDATE_SCREENSHOTS=1 (or when one is missing), so
+    `make test` leaves the working tree as it found it."""
     if phone:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=SCREENSHOTS / f"{name}.png")
+        picture = page.screenshot()
+        target = SCREENSHOTS / f"{name}.png"
+        if os.environ.get("UPDATE_SCREENSHOTS") == "1" or not target.exists():
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(picture)
 
 
 def fill_boxes(page, values):
