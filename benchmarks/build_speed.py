@@ -67,7 +67,9 @@ LAYOUT = Template(
 
 
 def shipped_programs():
-    return [yaml.safe_load(path.read_text(encoding="utf-8")) for path in sorted((ROOT / "classes").rglob("*.yaml"))]
+    """The shipped program files; classes/organizers.yaml is the organizer list, not a program."""
+    files = sorted(path for path in (ROOT / "classes").rglob("*.yaml") if path.name != "organizers.yaml")
+    return [yaml.safe_load(path.read_text(encoding="utf-8")) for path in files]
 
 
 def synthetic(n, folder, seed=7):
