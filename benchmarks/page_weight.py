@@ -147,17 +147,18 @@ def costs(report):
     return lost
 
 
-def lighthouse(base, runs, why):
+def lighthouse(urls, runs, why):
+    """The median of `runs` Lighthouse runs for each of {name: url}."""
     if not LIGHTHOUSE.exists():
         print(f"LIGHTHOUSE NOT RUN: {LIGHTHOUSE.relative_to(ROOT)} is missing (npm install --no-save --prefix tools lighthouse@12.2.3)")
         return
     print(f"lighthouse, median of {runs} runs each (mobile, simulated throttling); load average {os.getloadavg()[0]:.1f}")
     print(f"{'page':8} " + " ".join(f"{c:>14}" for c in CATEGORIES) + "   each run's performance")
-    for name, path in PAGES.items():
+    for name, url in urls.items():
         scores = {c: [] for c in CATEGORIES}
         lost = set()
         for _ in range(runs):
-            report, error = lighthouse_once(base + path)
+            report, error = lighthouse_once(url)
             if report is None:
                 print(f"lighthouse {name}: failed ({error})")
                 continue
@@ -172,8 +173,10 @@ def lighthouse(base, runs, why):
                 print(f"         - {line}")
 
 
-def home_at(programs, browser):
-    """The home page's first load on a catalogue of `programs` synthetic programs."""
+def home_at(programs, args):
+    """The home page's first load on a catalogue of `programs` synthetic programs, and its Lighthouse scores."""
+    from playwright.sync_api import sync_playwright
+
     from benchmarks.build_speed import synthetic, timed_build
 
     with tempfile.TemporaryDirectory() as work:
@@ -182,7 +185,13 @@ def home_at(programs, browser):
         timed_build(work / "classes", work / "site", work / "docs")
         server, base = serve(work, site=work / "site", classes=work / "classes")
         try:
-            return weigh(browser, base + "/")
+            with sync_playwright() as driver:
+                browser = driver.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+                count, raw, sent = weigh(browser, base + "/")
+                browser.close()
+            print(f"{'home':8} {count:8} {raw / 1024:9.1f} {sent / 1024:9.1f}   at {programs} programs (target: 100 KB sent)")
+            if args.lighthouse:
+                lighthouse({f"home@{programs}": base + "/"}, args.runs, args.why)
         finally:
             server.terminate()
             server.wait()
@@ -209,15 +218,14 @@ def main(argv=None):
                 for name, path in PAGES.items():
                     count, raw, sent = weigh(browser, base + path)
                     print(f"{name:8} {count:8} {raw / 1024:9.1f} {sent / 1024:9.1f}")
-                if args.programs:
-                    count, raw, sent = home_at(args.programs, browser)
-                    print(f"{'home':8} {count:8} {raw / 1024:9.1f} {sent / 1024:9.1f}   at {args.programs} programs (target: 100 KB sent)")
                 browser.close()
             if args.lighthouse:
-                lighthouse(base, args.runs, args.why)
+                lighthouse({name: base + path for name, path in PAGES.items()}, args.runs, args.why)
         finally:
             server.terminate()
             server.wait()
+    if args.programs:
+        home_at(args.programs, args)
     if args.index_sizes:
         index_weights([int(n) for n in args.index_sizes.split(",")])
 
