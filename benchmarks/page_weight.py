@@ -1,13 +1,17 @@
 """What a parent's phone downloads: requests and bytes for the home page, a program page and the form.
 
-    .venv/bin/python build.py build && .venv/bin/python benchmarks/page_weight.py [--index-sizes 300,3000] [--lighthouse]
+    .venv/bin/python build.py build && .venv/bin/python benchmarks/page_weight.py [--programs 300] [--index-sizes 300,3000] [--lighthouse [--runs 3] [--why]]
 
 Runs what `make run` runs (gunicorn on forms_app.devserver, compression on, a throwaway
 database) and loads each page in Debian Chromium at 360 px with an empty cache, counting every
-request and its bytes as sent (compressed) and as decoded (raw). With --index-sizes it also
-builds N synthetic programs (benchmarks/build_speed.py) and prints the search index's weight,
-which Material fetches on every page load. --lighthouse runs tools/node_modules' Lighthouse
-(npm install --no-save --prefix tools lighthouse@12.2.3) and skips loudly when it is absent.
+request and its bytes as sent (compressed) and as decoded (raw). It weighs the home page again
+on a catalogue of --programs synthetic programs (benchmarks/build_speed.py), the size the
+target (100 KB sent on first load) is set at. With --index-sizes it also prints the search
+index's weight at those sizes. --lighthouse runs tools/node_modules' Lighthouse (npm install
+--no-save --prefix tools lighthouse@12.2.3; mobile, simulated throttling, its defaults) --runs
+times per page and prints the median of each category; --why lists the audits that cost points.
+Without Lighthouse it says LIGHTHOUSE NOT RUN. Lighthouse's simulated throttling is computed
+from a trace, so a busy machine still moves Performance by a few points: report the load.
 """
 
 import argparse
@@ -15,6 +19,7 @@ import gzip
 import json
 import os
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -35,19 +40,22 @@ def free_port():
         return s.getsockname()[1]
 
 
-def serve(work):
+def serve(work, site=None, classes=None):
+    """gunicorn on the devserver, as `make run` starts it; `site` and `classes` swap in a synthetic catalogue."""
     port = free_port()
     env = {**os.environ, "FORMS_APP_DATABASE": str(work / "forms.sqlite3")}
+    if classes:
+        env["FORMS_APP_CLASSES_DIR"] = str(classes)
     server = subprocess.Popen(
         [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            str(Path(sys.executable).parent / "gunicorn"),
             "--workers",
             "1",
             "--threads",
             "4",
             "--bind",
             f"127.0.0.1:{port}",
-            "forms_app.devserver:site_and_app()",
+            f"forms_app.devserver:site_and_app({str(site)!r})" if site else "forms_app.devserver:site_and_app()",
         ],
         cwd=ROOT,
         env=env,
@@ -77,10 +85,19 @@ def weigh(browser, url):
         response = request.response()
         if response is None:
             continue
-        raw += len(response.body())
-        sent += request.sizes()["responseBodySize"]
+        body = response.body()
+        raw += len(body)
+        sent += request.sizes()["responseBodySize"] or (as_sent(request.url) if body else 0)
     context.close()
     return len(seen), raw, sent
+
+
+def as_sent(url):
+    """Bytes on the wire for a request Chromium reports no size for (the search worker's script):
+    fetched again as a phone asks for it, compressed."""
+    request = urllib.request.Request(url, headers={"Accept-Encoding": "br, gzip"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return len(response.read())
 
 
 def index_weights(sizes):
@@ -98,36 +115,97 @@ def index_weights(sizes):
             )
 
 
-def lighthouse(base):
+CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
+
+
+def lighthouse_once(url):
+    """One Lighthouse run with its defaults (mobile, simulated throttling): the report, or why it failed."""
+    out = subprocess.run(
+        [
+            str(LIGHTHOUSE),
+            url,
+            "--quiet",
+            "--output=json",
+            f"--only-categories={','.join(CATEGORIES)}",
+            "--chrome-flags=--headless=new --no-sandbox",
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CHROME_PATH": CHROMIUM},
+    )
+    if out.returncode:
+        return None, out.stderr.strip()[-300:]
+    return json.loads(out.stdout), None
+
+
+def costs(report):
+    """The audits that lost points, by title, with Lighthouse's own figure where it gives one."""
+    lost = []
+    for category in report["categories"].values():
+        for ref in category["auditRefs"]:
+            audit = report["audits"][ref["id"]]
+            if ref.get("weight") and audit.get("score") is not None and audit["score"] < 1:
+                lost.append(f"{category['title']}: {audit['title']} ({audit.get('displayValue', audit['score'])})")
+    return lost
+
+
+def lighthouse(urls, runs, why):
+    """The median of `runs` Lighthouse runs for each of {name: url}."""
     if not LIGHTHOUSE.exists():
         print(f"LIGHTHOUSE NOT RUN: {LIGHTHOUSE.relative_to(ROOT)} is missing (npm install --no-save --prefix tools lighthouse@12.2.3)")
         return
-    for name, path in PAGES.items():
-        out = subprocess.run(
-            [
-                str(LIGHTHOUSE),
-                base + path,
-                "--quiet",
-                "--output=json",
-                "--only-categories=performance,accessibility",
-                f"--chrome-path={CHROMIUM}",
-                "--chrome-flags=--headless=new --no-sandbox",
-            ],
-            capture_output=True,
-            text=True,
-        )
-        if out.returncode:
-            print(f"lighthouse {name}: failed ({out.stderr.strip()[-200:]})")
+    print(f"lighthouse, median of {runs} runs each (mobile, simulated throttling); load average {os.getloadavg()[0]:.1f}")
+    print(f"{'page':8} " + " ".join(f"{c:>14}" for c in CATEGORIES) + "   each run's performance")
+    for name, url in urls.items():
+        scores = {c: [] for c in CATEGORIES}
+        lost = set()
+        for _ in range(runs):
+            report, error = lighthouse_once(url)
+            if report is None:
+                print(f"lighthouse {name}: failed ({error})")
+                continue
+            for c in CATEGORIES:
+                scores[c].append(round(report["categories"][c]["score"] * 100))
+            lost.update(costs(report))
+        if not scores["performance"]:
             continue
-        report = json.loads(out.stdout)
-        scores = {k: round(v["score"] * 100) for k, v in report["categories"].items()}
-        print(f"lighthouse {name:8} {scores}")
+        print(f"{name:8} " + " ".join(f"{statistics.median(scores[c]):>14g}" for c in CATEGORIES) + f"   {scores['performance']}")
+        if why:
+            for line in sorted(lost):
+                print(f"         - {line}")
+
+
+def home_at(programs, args):
+    """The home page's first load on a catalogue of `programs` synthetic programs, and its Lighthouse scores."""
+    from playwright.sync_api import sync_playwright
+
+    from benchmarks.build_speed import synthetic, timed_build
+
+    with tempfile.TemporaryDirectory() as work:
+        work = Path(work)
+        synthetic(programs, work / "classes")
+        timed_build(work / "classes", work / "site", work / "docs")
+        server, base = serve(work, site=work / "site", classes=work / "classes")
+        try:
+            with sync_playwright() as driver:
+                browser = driver.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+                count, raw, sent = weigh(browser, base + "/")
+                browser.close()
+            print(f"{'home':8} {count:8} {raw / 1024:9.1f} {sent / 1024:9.1f}   at {programs} programs (target: 100 KB sent)")
+            if args.lighthouse:
+                lighthouse({f"home@{programs}": base + "/"}, args.runs, args.why)
+        finally:
+            server.terminate()
+            server.wait()
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index-sizes", default="", help="comma-separated program counts, e.g. 300,3000")
+    parser.add_argument("--programs", type=int, default=300, help="weigh the home page again at this many programs (0: skip)")
     parser.add_argument("--lighthouse", action="store_true")
+    parser.add_argument("--runs", type=int, default=3, help="Lighthouse runs per page; the median is printed")
+    parser.add_argument("--why", action="store_true", help="list the audits that cost points")
     args = parser.parse_args(argv)
     if not (ROOT / "site" / "index.html").is_file():
         raise SystemExit("build the site first: .venv/bin/python build.py build")
@@ -144,10 +222,12 @@ def main(argv=None):
                     print(f"{name:8} {count:8} {raw / 1024:9.1f} {sent / 1024:9.1f}")
                 browser.close()
             if args.lighthouse:
-                lighthouse(base)
+                lighthouse({name: base + path for name, path in PAGES.items()}, args.runs, args.why)
         finally:
             server.terminate()
             server.wait()
+    if args.programs:
+        home_at(args.programs, args)
     if args.index_sizes:
         index_weights([int(n) for n in args.index_sizes.split(",")])
 

@@ -17,6 +17,7 @@ from urllib.parse import quote
 import psycopg
 import pytest
 
+from tests import axe
 from tests.app.helpers import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -65,6 +66,12 @@ def browser():
         chromium = driver.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="session")
+def axe_source():
+    """axe-core's source for tests/axe.violations, or a NOT TESTED skip without it."""
+    return axe.axe_source()
 
 
 SERVER = os.environ.get("FORMS_APP_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")

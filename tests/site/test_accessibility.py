@@ -1,34 +1,24 @@
 """axe-core in real Chromium: every kind of catalogue page has no WCAG 2 A/AA violation.
 
-axe-core comes from npm (.ci/run installs axe-core@4.14.1 into tools/node_modules);
-without it these tests skip and say NOT TESTED. The page's Content-Security-Policy
-forbids inline script, so axe is evaluated through the DevTools protocol rather
-than added as a <script> tag.
+The axe helper and its NOT TESTED skip are tests/axe.py's, shared with the app's pages.
 """
+
 import json
 
 import pytest
 
-from catalogue.site import ROOT
+from tests.axe import violations
 
-AXE = ROOT / "tools" / "node_modules" / "axe-core" / "axe.min.js"
-PAGES = ["", "classes/sanlitun-2027-winter/", "classes/xinyu-youth-night-school-2027-spring/", "tags/", "tags/花饽饽/",
-         "unions/", "archive/", "classes/wangjing-2026-summer/"]
-
-
-@pytest.fixture(scope="module")
-def axe_source():
-    if not AXE.is_file():
-        pytest.skip(f"NOT TESTED FOR ACCESSIBILITY: {AXE.relative_to(ROOT)} is missing "
-                    "(npm install --no-save --prefix tools axe-core@4.14.1; .ci/run does this)")
-    return AXE.read_text(encoding="utf-8")
-
-
-def violations(page, source):
-    page.evaluate(source)
-    found = page.evaluate("""() => axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
-        .then(r => r.violations.map(v => ({id: v.id, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target.join(" ") + " " + n.failureSummary)})))""")
-    return found
+PAGES = [
+    "",
+    "classes/sanlitun-2027-winter/",
+    "classes/xinyu-youth-night-school-2027-spring/",
+    "tags/",
+    "tags/花饽饽/",
+    "unions/",
+    "archive/",
+    "classes/wangjing-2026-summer/",
+]
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
