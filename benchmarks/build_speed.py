@@ -35,6 +35,7 @@ from jinja2 import Template
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from catalogue import hooks  # noqa: E402
+from programs.loader import program_files  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -67,18 +68,25 @@ LAYOUT = Template(
 
 
 def shipped_programs():
-    return [yaml.safe_load(path.read_text(encoding="utf-8")) for path in sorted((ROOT / "classes").rglob("*.yaml"))]
+    return [yaml.safe_load(path.read_text(encoding="utf-8")) for path in program_files(ROOT / "classes")]
 
 
 def synthetic(n, folder, seed=7):
     rng = random.Random(seed)
     bases = shipped_programs()
+    # Programs name their union by id in classes/organizers.yaml, as the shipped ones do.
+    unions = [
+        {"id": f"union-{k}", "name": f"{DISTRICTS[k % len(DISTRICTS)]}第{k % 40}工会", "district": DISTRICTS[k % len(DISTRICTS)]}
+        for k in range(120)
+    ]
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "organizers.yaml").write_text(yaml.safe_dump(unions, allow_unicode=True, sort_keys=False), encoding="utf-8")
     first = date.today() + timedelta(days=30)
     for i in range(n):
         data = copy.deepcopy(bases[i % len(bases)])
         district = DISTRICTS[i % len(DISTRICTS)]
         data["title"] = f"{data['title'][:40]}（第 {i} 期）"
-        data["organizer"] = f"{district}第{i % 40}工会"
+        data["organizer"] = f"union-{i % 120}"
         data["district"] = district
         data["street"] = STREETS[i % len(STREETS)]
         data["tags"] = rng.sample(TAGS, 4)
