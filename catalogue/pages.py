@@ -88,7 +88,7 @@ class Pages:
 
     def page_files(self, program):
         """The program's Markdown page: the only file of its own that MkDocs has to process."""
-        return {f"classes/{program.id}/index.md": self.render_with_html("program.md.j2", self._context(program))}
+        return {f"classes/{program.id}/index.md": self.render_with_html("program.md.j2", self._page_context(program))}
 
     def asset_files(self, program):
         """What the page links to and MkDocs would only copy: images, QR code, .ics, lottery
@@ -127,10 +127,17 @@ class Pages:
             "image_sources": photos,
             "images": list(photos),
             "image_url": url + next(iter(photos)) if photos else self.settings.site_url + SHARE_IMAGE,
+            "draws": [(s, published[s.id], lottery_records.download_name(program.id, s.id)) for s in program.sessions if s.id in published],
+        }
+
+    def _page_context(self, program):
+        """The page also shows the description, the map button and the dialling link; the assets
+        process (catalogue/assets.py) needs none of them, so it does not render the Markdown."""
+        return {
+            **self._context(program),
             "map_url": _web_link(program.location.map_url) or "https://uri.amap.com/search?keyword=" + quote(program.location.address),
             "description": description_html(program.description) if program.description else "",
             "tel": tel_uri(program.contact.phone),
-            "draws": [(s, published[s.id], lottery_records.download_name(program.id, s.id)) for s in program.sessions if s.id in published],
         }
 
     def listing_files(self, programs):
