@@ -1,0 +1,105 @@
+"""The build does each piece of shared work once, and the pages come out as if it did it every time.
+
+Build speed itself lives in benchmarks/build_speed.py; these tests pin the
+mechanisms it depends on, so a change that quietly brings back per-page work
+(cutting the same Chinese text again, building a Markdown parser per
+description) fails here instead of only in a benchmark nobody runs.
+"""
+
+import collections
+import importlib.util
+import json
+import re
+import shutil
+
+import jieba
+import markdown
+import material.plugins.search.plugin as search_plugin
+import pytest
+
+from catalogue.richtext import description_html
+from catalogue.site import ROOT, build_site
+from programs.loader import load_catalogue
+
+ZWSP = "\u200b"
+EXTRA_TERMS = re.compile(r"<span hidden>.*?</span>$")
+
+
+def material_segmentation():
+    """Material's own SearchIndex._segment_chinese, loaded afresh: the build replaces the one in use."""
+    spec = importlib.util.spec_from_file_location("material.plugins.search.unpatched", search_plugin.__file__)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.SearchIndex._segment_chinese
+
+
+def twin_catalogue(folder):
+    """The shipped programs, each twice under another id: what a catalogue of many similar classes looks like."""
+    shutil.copytree(ROOT / "classes", folder)
+    for path in sorted(folder.rglob("*.yaml")):
+        if path.name != "organizers.yaml":
+            shutil.copy(path, path.with_name(f"{path.stem}-again.yaml"))
+    catalogue = load_catalogue(folder)
+    assert catalogue.ok, catalogue.problems
+    return catalogue
+
+
+def test_search_index_is_cut_as_material_cuts_it(site):
+    """Every entry's text is exactly what Material's segmentation makes of the same words."""
+    segment = material_segmentation()
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    checked = 0
+    for doc in index["docs"]:
+        for field in ("title", "text"):
+            written = EXTRA_TERMS.sub("", doc[field])
+            assert written == segment(None, written.replace(ZWSP, "")), doc["location"]
+            checked += ZWSP in written
+    assert checked > 20
+
+
+def test_each_chinese_run_is_cut_once_per_build(tmp_path, today, monkeypatch):
+    """Twins share every sentence, label and heading: jieba sees each distinct run once."""
+    catalogue = twin_catalogue(tmp_path / "classes")
+    calls = collections.Counter()
+    cut = jieba.cut
+
+    def counting_cut(sentence, *args, **kwargs):
+        calls[sentence.decode("utf-8") if isinstance(sentence, bytes) else sentence] += 1
+        return cut(sentence, *args, **kwargs)
+
+    monkeypatch.setattr(jieba, "cut", counting_cut)
+    site = build_site(catalogue, out=tmp_path / "site", docs_dir=tmp_path / "docs", today=today)
+    index = (site / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert "花饽饽" in index and calls["花饽饽"] <= 1
+    repeated = {run: count for run, count in calls.items() if count > 1}
+    assert not repeated, f"cut more than once: {sorted(repeated.items(), key=lambda kv: -kv[1])[:5]}"
+
+
+@pytest.mark.parametrize(
+    "first, second",
+    [
+        ("见[报名须知][rules]。\n\n[rules]: https://example.cn/rules", "见[报名须知][rules]。"),
+        ("| 时间 | 内容 |\n|---|---|\n| 上午 | 书法 |", "上午书法，下午剪纸。"),
+    ],
+)
+def test_one_description_leaves_nothing_behind_for_the_next(first, second):
+    """Descriptions share one parser: a link reference defined in one must not turn up as a link in the next."""
+    description_html(first)
+    again = description_html(second)
+    assert "<a" not in again and "<table" not in again
+    assert again == description_html(second)
+
+
+def test_descriptions_share_one_parser(monkeypatch):
+    """Building Python-Markdown's processors cost more than converting a description with them."""
+    built = []
+    init = markdown.Markdown.__init__
+
+    def counting_init(self, *args, **kwargs):
+        built.append(self)
+        init(self, *args, **kwargs)
+
+    monkeypatch.setattr(markdown.Markdown, "__init__", counting_init)
+    pages = [description_html(f"第 {n} 期：**上午**书法，下午剪纸。") for n in range(5)]
+    assert len(built) <= 1
+    assert all("<strong>上午</strong>" in page for page in pages)
