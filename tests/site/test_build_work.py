@@ -57,22 +57,53 @@ def test_search_index_is_cut_as_material_cuts_it(site):
     assert checked > 20
 
 
-def test_each_chinese_run_is_cut_once_per_build(tmp_path, today, monkeypatch):
-    """Twins share every sentence, label and heading: jieba sees each distinct run once."""
-    catalogue = twin_catalogue(tmp_path / "classes")
-    calls = collections.Counter()
-    cut = jieba.cut
+@pytest.fixture(scope="module")
+def twin_build(tmp_path_factory, today):
+    """Build the twin catalogue, counting what jieba cuts and how many Markdown parsers are made."""
+    work = tmp_path_factory.mktemp("twins")
+    catalogue = twin_catalogue(work / "classes")
+    cuts, parsers = collections.Counter(), []
+    cut, init = jieba.cut, markdown.Markdown.__init__
 
     def counting_cut(sentence, *args, **kwargs):
-        calls[sentence.decode("utf-8") if isinstance(sentence, bytes) else sentence] += 1
+        cuts[sentence.decode("utf-8") if isinstance(sentence, bytes) else sentence] += 1
         return cut(sentence, *args, **kwargs)
 
-    monkeypatch.setattr(jieba, "cut", counting_cut)
-    site = build_site(catalogue, out=tmp_path / "site", docs_dir=tmp_path / "docs", today=today)
+    def counting_init(self, *args, **kwargs):
+        parsers.append(self)
+        init(self, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(jieba, "cut", counting_cut)
+        patch.setattr(markdown.Markdown, "__init__", counting_init)
+        site = build_site(catalogue, out=work / "site", docs_dir=work / "docs", today=today)
+    return catalogue, site, cuts, parsers
+
+
+def test_each_chinese_run_is_cut_once_per_build(twin_build):
+    """Twins share every sentence, label and heading: jieba sees each distinct run once."""
+    _, site, cuts, _ = twin_build
     index = (site / "search" / "search_index.json").read_text(encoding="utf-8")
-    assert "花饽饽" in index and calls["花饽饽"] <= 1
-    repeated = {run: count for run, count in calls.items() if count > 1}
+    assert "花饽饽" in index and cuts["花饽饽"] <= 1
+    repeated = {run: count for run, count in cuts.items() if count > 1}
     assert not repeated, f"cut more than once: {sorted(repeated.items(), key=lambda kv: -kv[1])[:5]}"
+
+
+def test_pages_share_one_markdown_parser(twin_build):
+    """MkDocs would build a parser per page; one per configuration is made (descriptions have their own)."""
+    catalogue, site, _, parsers = twin_build
+    pages = list(site.rglob("index.html"))
+    assert len(pages) > 2 * len(catalogue.programs)
+    assert len(parsers) <= 3
+
+
+def test_reused_parser_keeps_every_page_s_own_anchors(twin_build):
+    """A parser that remembered the last page would number repeated headings (sessions_1) or lose a heading."""
+    catalogue, site, _, _ = twin_build
+    for program in catalogue.programs:
+        page = (site / "classes" / program.id / "index.html").read_text(encoding="utf-8")
+        assert 'id="sessions"' in page and 'id="sessions_1"' not in page, program.id
+        assert page.count('id="place"') == 1 and page.count("<h1") == 1, program.id
 
 
 @pytest.mark.parametrize(
