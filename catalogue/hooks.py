@@ -16,9 +16,16 @@ every page, which cost a sixth of what converting the page does; on_config
 has it reuse one parser per configuration instead (see ReusedMarkdown).
 """
 
+from pathlib import Path
+
 import markdown as markdown_module
+import material
 import mkdocs.structure.pages
-from jinja2 import FileSystemBytecodeCache
+from jinja2 import ChoiceLoader, FileSystemBytecodeCache, FileSystemLoader, PrefixLoader
+from markupsafe import Markup
+from mkdocs.utils import get_relative_url
+
+MATERIAL_TEMPLATES = Path(material.__file__).parent / "templates"
 
 SPLIT = "\n<!-- cat:html follows -->\n"
 PART = "\n<!-- cat:html part -->\n"
@@ -57,9 +64,32 @@ def _fill(html, page, searched):
 
 def on_env(env, config, files):
     """Keep the theme's compiled templates on disk: `serve` makes a new environment for every
-    edit, and compiling Material's templates again cost 0.4 s of each preview refresh."""
+    edit, and compiling Material's templates again cost 0.4 s of each preview refresh.
+
+    Also lets an override include the template it replaces ("material/partials/nav.html"), and
+    gives site_src/overrides/partials/nav.html its cache of rendered navigation, new each build."""
     env.bytecode_cache = FileSystemBytecodeCache()
+    env.loader = ChoiceLoader([env.loader, PrefixLoader({"material": FileSystemLoader(str(MATERIAL_TEMPLATES))})])
+    env.globals["shared_nav"] = SharedNav()
     return env
+
+
+class SharedNav:
+    """The primary navigation of a page outside the nav marks nothing as current, so it differs
+    between such pages only in its links, which are relative to the page. Pages whose links to
+    every nav page and to the site root come out the same get the same navigation, rendered once:
+    a thousand program pages share one."""
+
+    def __init__(self):
+        self.rendered = {}
+
+    def __call__(self, page, nav, caller):
+        if page is None or nav is None or page in nav.pages:
+            return caller()
+        key = (get_relative_url("", page.url), tuple(get_relative_url(item.url, page.url) for item in nav.pages))
+        if key not in self.rendered:
+            self.rendered[key] = Markup(caller())
+        return self.rendered[key]
 
 
 class ReusedMarkdown:

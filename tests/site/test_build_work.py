@@ -134,3 +134,22 @@ def test_descriptions_share_one_parser(monkeypatch):
     pages = [description_html(f"第 {n} 期：**上午**书法，下午剪纸。") for n in range(5)]
     assert len(built) <= 1
     assert all("<strong>上午</strong>" in page for page in pages)
+
+
+def primary_nav(site, path):
+    page = (site / path).read_text(encoding="utf-8")
+    return re.search(r'<nav class="md-nav md-nav--primary".*?</nav>', page, re.S).group(0)
+
+
+def test_shared_navigation_links_from_where_each_page_is(site, catalogue):
+    """Pages outside the nav share one rendered navigation only when its links come out the same:
+    every program page alike, while a tag page reaches 标签 one folder up."""
+    navs = {primary_nav(site, f"classes/{program.id}/index.html") for program in catalogue.programs}
+    assert len(navs) == 1
+    links = re.findall(r'href="([^"]*)"', navs.pop())
+    assert "../../tags/" in links and "../../unions/" in links
+    tag = next(path for path in (site / "tags").iterdir() if path.is_dir())
+    tag_links = re.findall(r'href="([^"]*)"', primary_nav(site, tag.relative_to(site) / "index.html"))
+    assert "../" in tag_links and "../../tags/" not in tag_links
+    home_links = re.findall(r'href="([^"]*)"', primary_nav(site, "index.html"))
+    assert "tags/" in home_links
