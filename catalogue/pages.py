@@ -170,8 +170,10 @@ class Pages:
     def _groups(self, folder, title, keys_of, current, ended, cards):
         counts = Counter(key for p in current + ended for key in keys_of(p))
         files = {f"{folder}/index.md": self.render("index-of.md.j2", {"title": title, "entries": sorted(counts.items())})}
+        # One pass over the programs, not one per tag or union: unions grow with the catalogue.
+        current_by, ended_by = _grouped(current, keys_of), _grouped(ended, keys_of)
         for key in counts:
-            listed = [p for p in current if key in keys_of(p)]
+            listed = current_by.get(key, [])
             files[f"{folder}/{views.path_slug(key)}/index.md"] = cards.page(
                 self.render(
                     "listing.md.j2",
@@ -180,7 +182,7 @@ class Pages:
                         "description": f"{key}的托管班与职工夜校",
                         "root": "../../",
                         "current": listed,
-                        "ended": [p for p in ended if key in keys_of(p)],
+                        "ended": ended_by.get(key, []),
                         "slot": Markup(hooks.slot(0)),
                     },
                 ),
@@ -223,6 +225,15 @@ class _Cards:
         if shown is None or shown[0] is not program:
             shown = self.rendered[key] = (program, str(self.card(program, root, self.ended(program))) + "\n")
         return shown[1]
+
+
+def _grouped(programs, keys_of):
+    """{key: the programs that have it, in their order}; a key given twice counts once."""
+    groups = {}
+    for program in programs:
+        for key in dict.fromkeys(keys_of(program)):
+            groups.setdefault(key, []).append(program)
+    return groups
 
 
 def _web_link(url):
