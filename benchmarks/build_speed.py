@@ -9,6 +9,9 @@ shuffled) to a temporary classes/ folder and times:
           Markdown pages, written to disk: the least any Markdown site costs;
   floor*  the same, but the finished HTML parts of a page (catalogue/hooks.py)
           are put in place instead of going through Markdown, as the build does;
+  cpu     CPU seconds of the build's processes (both of them) and of the floor:
+          on a machine other work is loading, the ratio of these moves less
+          than the ratio of wall-clock seconds;
   serve   at --serve-at programs, from saving one edited YAML to the preview
           server returning the changed program page.
 It also prints the gzip weight of the home page plus its search index at 300
@@ -19,6 +22,7 @@ import argparse
 import copy
 import gzip
 import random
+import resource
 import shutil
 import socket
 import subprocess
@@ -75,12 +79,19 @@ def shipped_programs():
 def synthetic(n, folder, seed=7):
     rng = random.Random(seed)
     bases = shipped_programs()
+    # Programs name their union by id in classes/organizers.yaml, as the shipped ones do.
+    unions = [
+        {"id": f"union-{k}", "name": f"{DISTRICTS[k % len(DISTRICTS)]}第{k % 40}工会", "district": DISTRICTS[k % len(DISTRICTS)]}
+        for k in range(120)
+    ]
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "organizers.yaml").write_text(yaml.safe_dump(unions, allow_unicode=True, sort_keys=False), encoding="utf-8")
     first = date.today() + timedelta(days=30)
     for i in range(n):
         data = copy.deepcopy(bases[i % len(bases)])
         district = DISTRICTS[i % len(DISTRICTS)]
         data["title"] = f"{data['title'][:40]}（第 {i} 期）"
-        data["organizer"] = f"{district}第{i % 40}工会"
+        data["organizer"] = f"union-{i % 120}"
         data["district"] = district
         data["street"] = STREETS[i % len(STREETS)]
         data["tags"] = rng.sample(TAGS, 4)
@@ -104,15 +115,22 @@ def timed_build(classes, out, docs):
         "c = load_catalogue(sys.argv[1]); build.report(c) and sys.exit(1);"
         "build_site(c, out=sys.argv[2], docs_dir=sys.argv[3])"
     )
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _children_cpu()
     subprocess.run([PYTHON, "-c", code, str(classes), str(out), str(docs)], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - started
+    return time.perf_counter() - started, _children_cpu() - cpu
+
+
+def _children_cpu():
+    """CPU seconds (user + system) of every finished child process, the build's assets process included."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def floor(docs, out, split=False):
     """Markdown + Jinja2 over the very pages MkDocs just rendered; with split, Markdown only
-    over each page's Markdown part, its finished HTML parts put in place afterwards."""
-    started = time.perf_counter()
+    over each page's Markdown part, its finished HTML parts put in place afterwards.
+    Returns (wall seconds, CPU seconds)."""
+    started, cpu = time.perf_counter(), time.process_time()
     md = markdown.Markdown(extensions=["attr_list", "md_in_html", "tables", "toc"])
     pages = 0
     for source in docs.rglob("*.md"):
@@ -128,7 +146,7 @@ def floor(docs, out, split=False):
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(LAYOUT.render(title=source.stem, nav="", body=body), encoding="utf-8")
         pages += 1
-    return time.perf_counter() - started, pages
+    return time.perf_counter() - started, time.process_time() - cpu
 
 
 def free_port():
@@ -189,23 +207,24 @@ def main(argv=None):
     args = parser.parse_args(argv)
     sizes = sorted({int(n) for n in args.sizes.split(",")} | ({300} if 300 not in args.sizes.split(",") else set()))
     print(
-        f"{'programs':>8} {'pages':>6} {'build s':>8} {'pages/s':>8} {'floor s':>8} {'ratio':>6} {'floor* s':>8} {'ratio*':>6} {'serve s':>8}"
+        f"{'programs':>8} {'pages':>6} {'build s':>8} {'pages/s':>8} {'floor s':>8} {'ratio':>6} {'floor* s':>8} {'ratio*':>6} "
+        f"{'cpu s':>7} {'floor cpu':>9} {'cpu ratio':>9} {'serve s':>8}"
     )
     builds = {}
     for n in sizes:
         work = Path(tempfile.mkdtemp(prefix=f"bench-{n}-"))
         try:
             synthetic(n, work / "classes")
-            seconds = timed_build(work / "classes", work / "site", work / "docs")
+            seconds, cpu = timed_build(work / "classes", work / "site", work / "docs")
             pages = sum(1 for _ in (work / "site").rglob("*.html"))
-            floor_seconds, _ = floor(work / "docs", work / "floor")
+            floor_seconds, floor_cpu = floor(work / "docs", work / "floor")
             split_seconds, _ = floor(work / "docs", work / "floor-split", split=True)
             serve = serve_latency(work / "classes") if n == args.serve_at else None
-            builds[n] = seconds
+            builds[n] = seconds, cpu
             print(
                 f"{n:>8} {pages:>6} {seconds:>8.2f} {pages / seconds:>8.0f} {floor_seconds:>8.2f} "
                 f"{seconds / floor_seconds:>6.2f} {split_seconds:>8.2f} {seconds / split_seconds:>6.2f} "
-                f"{'' if serve is None else f'{serve:.2f}':>8}",
+                f"{cpu:>7.2f} {floor_cpu:>9.2f} {cpu / floor_cpu:>9.2f} {'' if serve is None else f'{serve:.2f}':>8}",
                 flush=True,
             )
             if n == 300:
@@ -214,7 +233,8 @@ def main(argv=None):
         finally:
             shutil.rmtree(work, ignore_errors=True)
     if 1000 in builds and 3000 in builds:
-        print(f"3000 programs cost {builds[3000] / builds[1000]:.2f}x what 1000 cost")
+        (wall_3000, cpu_3000), (wall_1000, cpu_1000) = builds[3000], builds[1000]
+        print(f"3000 programs cost {wall_3000 / wall_1000:.2f}x what 1000 cost ({cpu_3000 / cpu_1000:.2f}x the CPU seconds)")
 
 
 if __name__ == "__main__":

@@ -10,9 +10,22 @@ leaves out anyway (sessions table, buttons) goes in only after the search
 plugin has read the page, so that plugin does not parse it either. One file
 per page, so `serve`'s dirty rebuild still sees every change by the page's
 timestamp.
+
+MkDocs also builds a new Python-Markdown parser, extensions and all, for
+every page, which cost a sixth of what converting the page does; on_config
+has it reuse one parser per configuration instead (see ReusedMarkdown).
 """
 
-from jinja2 import FileSystemBytecodeCache
+from pathlib import Path
+
+import markdown as markdown_module
+import material
+import mkdocs.structure.pages
+from jinja2 import ChoiceLoader, FileSystemBytecodeCache, FileSystemLoader, PrefixLoader
+from markupsafe import Markup
+from mkdocs.utils import get_relative_url
+
+MATERIAL_TEMPLATES = Path(material.__file__).parent / "templates"
 
 SPLIT = "\n<!-- cat:html follows -->\n"
 PART = "\n<!-- cat:html part -->\n"
@@ -51,6 +64,56 @@ def _fill(html, page, searched):
 
 def on_env(env, config, files):
     """Keep the theme's compiled templates on disk: `serve` makes a new environment for every
-    edit, and compiling Material's templates again cost 0.4 s of each preview refresh."""
+    edit, and compiling Material's templates again cost 0.4 s of each preview refresh.
+
+    Also lets an override include the template it replaces ("material/partials/nav.html"), and
+    gives site_src/overrides/partials/nav.html its cache of rendered navigation, new each build."""
     env.bytecode_cache = FileSystemBytecodeCache()
+    env.loader = ChoiceLoader([env.loader, PrefixLoader({"material": FileSystemLoader(str(MATERIAL_TEMPLATES))})])
+    env.globals["shared_nav"] = SharedNav()
     return env
+
+
+class SharedNav:
+    """The primary navigation of a page outside the nav marks nothing as current, so it differs
+    between such pages only in its links, which are relative to the page. Pages whose links to
+    every nav page and to the site root come out the same get the same navigation, rendered once:
+    a thousand program pages share one."""
+
+    def __init__(self):
+        self.rendered = {}
+
+    def __call__(self, page, nav, caller):
+        if page is None or nav is None or page in nav.pages:
+            return caller()
+        key = (get_relative_url("", page.url), tuple(get_relative_url(item.url, page.url) for item in nav.pages))
+        if key not in self.rendered:
+            self.rendered[key] = Markup(caller())
+        return self.rendered[key]
+
+
+class ReusedMarkdown:
+    """The `markdown` module as mkdocs.structure.pages sees it, except that Markdown(...) hands
+    back one parser per set of extensions, reset, instead of building a new one per page.
+
+    MkDocs (1.6) registers its per-page processors on the parser by name, which replaces the
+    previous page's; reset() clears what the extensions keep (toc's tokens, link references)."""
+
+    def __init__(self):
+        self.parsers = []
+
+    def __getattr__(self, name):
+        return getattr(markdown_module, name)
+
+    def Markdown(self, extensions=(), extension_configs=None, **options):  # noqa: N802 (the module's name)
+        for known, configs, kept, parser in self.parsers:
+            if known == extensions and configs == extension_configs and kept == options:
+                return parser.reset()
+        parser = markdown_module.Markdown(extensions=extensions, extension_configs=extension_configs, **options)
+        self.parsers.append((extensions, extension_configs, options, parser))
+        return parser
+
+
+def on_config(config, **kwargs):
+    mkdocs.structure.pages.markdown = ReusedMarkdown()
+    return config

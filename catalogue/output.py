@@ -47,9 +47,12 @@ def write(folder, files):
 def move_into(source, target):
     """Move every file under source to the same place under target, replacing what is there."""
     source, target = Path(source), Path(target)
+    made = set()
     for relative in sorted(_files_under(source)):
         destination = target / relative
-        destination.parent.mkdir(parents=True, exist_ok=True)
+        if destination.parent not in made:
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            made.add(destination.parent)
         os.replace(source / relative, destination)
 
 

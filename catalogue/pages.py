@@ -88,7 +88,7 @@ class Pages:
 
     def page_files(self, program):
         """The program's Markdown page: the only file of its own that MkDocs has to process."""
-        return {f"classes/{program.id}/index.md": self.render_with_html("program.md.j2", self._context(program))}
+        return {f"classes/{program.id}/index.md": self.render_with_html("program.md.j2", self._page_context(program))}
 
     def asset_files(self, program):
         """What the page links to and MkDocs would only copy: images, QR code, .ics, lottery
@@ -127,10 +127,17 @@ class Pages:
             "image_sources": photos,
             "images": list(photos),
             "image_url": url + next(iter(photos)) if photos else self.settings.site_url + SHARE_IMAGE,
+            "draws": [(s, published[s.id], lottery_records.download_name(program.id, s.id)) for s in program.sessions if s.id in published],
+        }
+
+    def _page_context(self, program):
+        """The page also shows the description, the map button and the dialling link; the assets
+        process (catalogue/assets.py) needs none of them, so it does not render the Markdown."""
+        return {
+            **self._context(program),
             "map_url": _web_link(program.location.map_url) or "https://uri.amap.com/search?keyword=" + quote(program.location.address),
             "description": description_html(program.description) if program.description else "",
             "tel": tel_uri(program.contact.phone),
-            "draws": [(s, published[s.id], lottery_records.download_name(program.id, s.id)) for s in program.sessions if s.id in published],
         }
 
     def listing_files(self, programs):
@@ -163,8 +170,10 @@ class Pages:
     def _groups(self, folder, title, keys_of, current, ended, cards):
         counts = Counter(key for p in current + ended for key in keys_of(p))
         files = {f"{folder}/index.md": self.render("index-of.md.j2", {"title": title, "entries": sorted(counts.items())})}
+        # One pass over the programs, not one per tag or union: unions grow with the catalogue.
+        current_by, ended_by = _grouped(current, keys_of), _grouped(ended, keys_of)
         for key in counts:
-            listed = [p for p in current if key in keys_of(p)]
+            listed = current_by.get(key, [])
             files[f"{folder}/{views.path_slug(key)}/index.md"] = cards.page(
                 self.render(
                     "listing.md.j2",
@@ -173,7 +182,7 @@ class Pages:
                         "description": f"{key}的托管班与职工夜校",
                         "root": "../../",
                         "current": listed,
-                        "ended": [p for p in ended if key in keys_of(p)],
+                        "ended": ended_by.get(key, []),
                         "slot": Markup(hooks.slot(0)),
                     },
                 ),
@@ -216,6 +225,15 @@ class _Cards:
         if shown is None or shown[0] is not program:
             shown = self.rendered[key] = (program, str(self.card(program, root, self.ended(program))) + "\n")
         return shown[1]
+
+
+def _grouped(programs, keys_of):
+    """{key: the programs that have it, in their order}; a key given twice counts once."""
+    groups = {}
+    for program in programs:
+        for key in dict.fromkeys(keys_of(program)):
+            groups.setdefault(key, []).append(program)
+    return groups
 
 
 def _web_link(url):

@@ -7,6 +7,7 @@ only to http, https, tel and mailto (no relative ones: a description has no
 business pointing into this site or the staff console).
 """
 
+import functools
 import re
 
 import markdown
@@ -45,7 +46,10 @@ URL_SCHEMES = {"http", "https", "tel", "mailto"}
 _DEAD_LINK = re.compile(r"<a(?![^>]*\shref=)[^>]*>(.*?)</a>", re.S)
 
 
+@functools.cache
 def _markdown():
+    """One parser for every description: building Python-Markdown's processors cost more than
+    converting a description with them. reset() before each use forgets the previous one."""
     md = markdown.Markdown(extensions=["tables", "sane_lists"])
     md.preprocessors.deregister("html_block")
     md.inlinePatterns.deregister("html")
@@ -54,7 +58,7 @@ def _markdown():
 
 def description_html(text):
     html = nh3.clean(
-        _markdown().convert(text),
+        _markdown().reset().convert(text),
         tags=TAGS,
         attributes=ATTRIBUTES,
         url_schemes=URL_SCHEMES,

@@ -1,4 +1,5 @@
-"""MkDocs hook: search terms a Chinese parent types that jieba's words alone miss.
+"""MkDocs hook: search terms a Chinese parent types that jieba's words alone miss,
+and jieba's cut of each run of Han characters made once per build.
 
 The theme's search (lunr) matches whole words, or their beginnings, and the
 index holds the words jieba cut. A parent also types part of a word (饽饽 in
@@ -12,6 +13,11 @@ from the start of the text, before them.
 Typos cannot be listed ahead: each page's theme configuration is pointed at
 assets/javascripts/workers/catalogue-search.js, which runs the theme's own
 search worker and mends a mistyped Chinese word against the index first.
+
+The search plugin cuts every Han run of every section with jieba, and the
+programs of a catalogue repeat most of theirs (labels, headings, union and
+district names, shared wording); on_config replaces the plugin's cutting with
+the same cut remembered per distinct run, so the index comes out the same.
 """
 
 import functools
@@ -20,6 +26,8 @@ import re
 from pathlib import Path
 
 import jieba
+from backrefs import bre
+from material.plugins.search.plugin import SearchIndex
 from pypinyin import lazy_pinyin
 
 HAN = re.compile(r"^[\u4e00-\u9fff]{2,}$")
@@ -57,6 +65,26 @@ def _terms(word):
         syllables = lazy_pinyin(part, errors="ignore")
         terms += [part, "".join(syllables), "".join(s[0] for s in syllables if s)]
     return tuple(t for t in terms if t)
+
+
+# What the search plugin (material/plugins/search/plugin.py, _segment_chinese) looks for.
+_HAN_RUN = bre.compile(r"(\p{script: Han}+)", bre.UNICODE)
+
+
+@functools.lru_cache(maxsize=200_000)
+def _cut(run):
+    """One Han run as the plugin writes it: jieba's words between U+200B marks."""
+    return ZWSP + ZWSP.join(jieba.cut(run)) + ZWSP
+
+
+def segment_chinese(index, data):
+    """SearchIndex._segment_chinese with each distinct run cut once."""
+    return _HAN_RUN.sub(lambda found: _cut(found.group(0)), data).strip(ZWSP)
+
+
+def on_config(config, **kwargs):
+    SearchIndex._segment_chinese = segment_chinese
+    return config
 
 
 def on_post_build(config, **kwargs):
