@@ -68,7 +68,7 @@ def enrol(app, name, phone, program="wangjing-winter", session="week-1"):
 
 def every_kind(app):
     """One family for each message a family must hear of; returns {name: phone}."""
-    phones = {name: f"1391234{n:04d}" for n, name in enumerate(["甲", "乙", "丙", "丁", "戊", "己", "庚", "辛"], 1)}
+    phones = {name: f"1391234{n:04d}" for n, name in enumerate(["甲", "乙", "丙", "丁", "戊", "己", "庚", "辛", "壬"], 1)}
     with app.app_context():
         db = get_db()
         first = enrol(app, "甲", phones["甲"])  # confirmed
@@ -84,7 +84,9 @@ def every_kind(app):
         lottery.draw(program, session, "staff:wj", at=NOW)
         seventh = enrol(app, "庚", phones["庚"], program="offer-class")  # confirmed
         enrol(app, "辛", phones["辛"], program="offer-class")  # waitlisted 1
+        enrol(app, "壬", phones["壬"], program="offer-class")  # waitlisted 2
         db.cancel(seventh.reference, "parent")  # 辛 offered the place, with a deadline
+        db.expire_offers(NOW + timedelta(hours=49), "system:notify")  # 辛 let it pass; 壬 offered
     return phones
 
 
@@ -93,7 +95,7 @@ def test_every_message_kind_is_sent_once_with_its_template_and_parameters(make_a
     phones = every_kind(app)
     worker = Worker(app, now=lambda: NOON)
     done = worker.run_once()
-    assert (done["sent"], done["reminders"]) == (13, 1)
+    assert (done["sent"], done["reminders"]) == (16, 1)
     assert Worker(app, now=lambda: NOON).run_once()["sent"] == 0, "nothing is sent twice, reminders included"
     by_phone = {phone: name for name, phone in phones.items()}
     got = sorted((by_phone[s["PhoneNumbers"]], s["TemplateCode"], s["TemplateParam"].get("position")) for s in aliyun.sent)
@@ -115,6 +117,9 @@ def test_every_message_kind_is_sent_once_with_its_template_and_parameters(make_a
             ("庚", code["confirmed"], None),
             ("辛", code["waitlisted"], "1"),
             ("辛", code["offered"], None),
+            ("辛", code["offer_expired"], None),
+            ("壬", code["waitlisted"], "2"),
+            ("壬", code["offered"], None),
         ]
     )
     moved = next(s for s in aliyun.sent if s["TemplateCode"] == code["moved"])["TemplateParam"]
@@ -127,7 +132,7 @@ def test_every_message_kind_is_sent_once_with_its_template_and_parameters(make_a
     reminder = next(s for s in aliyun.sent if s["TemplateCode"] == code["reminder"])["TemplateParam"]
     assert reminder["time"] == "08:30-17:30"
     assert all(s["SignName"] == "望京工会" and s["OutId"] for s in aliyun.sent)
-    assert len({s["OutId"] for s in aliyun.sent}) == 13
+    assert len({s["OutId"] for s in aliyun.sent}) == 16
     offered = next(s for s in aliyun.sent if s["TemplateCode"] == code["offered"])["TemplateParam"]
     assert re.fullmatch(r"\d{1,2}月\d{1,2}日 \d\d:\d\d", offered["deadline"]) and offered["session"] == "第一期"
     for sent in aliyun.sent:
@@ -441,3 +446,14 @@ def test_the_worker_expires_offers_and_offers_the_place_on_with_its_deadline(mak
     assert offered == ["13912340002", "13912340003"], "the next in line is told in the same pass"
     actions = rows(database, f"SELECT action, actor FROM events WHERE enrolment_id = {second.id} ORDER BY id")
     assert actions[-1] == ("offer_expired", "system:notify")
+    expired = [s for s in aliyun.sent if s["TemplateCode"] == TEMPLATES["offer_expired"]]
+    assert [s["PhoneNumbers"] for s in expired] == ["13912340002"], "only the family whose deadline passed is told it ran out"
+    params = expired[0]["TemplateParam"]
+    assert (params["name"], params["session"]) == ("乙", "第一期")
+    assert "望京街道总工会寒假托管班".startswith(params["cls"].removesuffix("…")) and len(params["cls"]) >= texts.MIN_TITLE
+    text = texts.render("offer_expired", params, "望京工会", "https://bm.example.cn")
+    assert text == f"【望京工会】乙的{params['cls']}（第一期）候补名额已过确认期限，已让给下一位。详情 bm.example.cn/s/{params['link']}"
+    assert len(text) <= texts.SMS_LENGTH
+    result = app.test_client().get(f"/s/{params['link']}")
+    assert result.headers["Location"].endswith(f"/r/{second.reference}"), "the link opens that family's own result page"
+    assert Worker(app, now=lambda: start).run_once()["sent"] == 0, "told once (丙's new offer has not run out yet)"
