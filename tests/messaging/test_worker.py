@@ -457,3 +457,10 @@ def test_the_worker_expires_offers_and_offers_the_place_on_with_its_deadline(mak
     result = app.test_client().get(f"/s/{params['link']}")
     assert result.headers["Location"].endswith(f"/r/{second.reference}"), "the link opens that family's own result page"
     assert Worker(app, now=lambda: start).run_once()["sent"] == 0, "told once (丙's new offer has not run out yet)"
+    with app.app_context():
+        get_db().save_staff(accounts.new_account("wj", "correct horse battery", "望京街道总工会", False))
+    staff = app.test_client()
+    page = staff.get("/staff/login").get_data(as_text=True)
+    staff.post("/staff/login", data={"csrf_token": csrf_token(page), "username": "wj", "password": "correct horse battery"})
+    shown = staff.get(f"/staff/sessions/wangjing-winter/week-1/people/{second.id}").get_data(as_text=True)
+    assert "<td>待确认名额已过期</td>" in shown, "staff see which message told the family, in words"
