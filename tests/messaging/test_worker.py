@@ -162,6 +162,44 @@ def test_tencent_gets_the_same_templates_with_positional_parameters(make_app, pr
     assert (second["TemplateId"], second["TemplateParamSet"][3]) == (TEMPLATES["waitlisted"], "1")
 
 
+def lapsed_offer(app):
+    """甲 confirmed in the offer class, 乙 waiting; 甲 cancels, 乙 is offered the place and lets it run out."""
+    with app.app_context():
+        first = enrol(app, "甲", "13912340001", program="offer-class")
+        second = enrol(app, "乙", "13912340002", program="offer-class")
+        get_db().cancel(first.reference, "parent")
+        get_db().expire_offers(NOW + timedelta(hours=49), "system:notify")
+    return second
+
+
+def test_tencent_tells_a_lapsed_offer_with_its_template_and_positional_parameters(make_app, programs, tencent):
+    app = make(make_app, "tencent", tencent)
+    lapsed_offer(app)
+    assert Worker(app, now=lambda: NOON).run_once()["sent"] == 4, "confirmed, waitlisted, offered, offer ran out"
+    [expired] = [s for s in tencent.sent if s["TemplateId"] == TEMPLATES["offer_expired"]]
+    assert expired["PhoneNumberSet"] == ["+8613912340002"]
+    name, cls, session, link = expired["TemplateParamSet"]
+    assert (name, session) == ("乙", "第一期") and "望京街道职工子女书法班".startswith(cls.removesuffix("…"))
+    assert (
+        len(
+            texts.render("offer_expired", {"name": name, "cls": cls, "session": session, "link": link}, "望京工会", "https://bm.example.cn")
+        )
+        <= 70
+    )
+
+
+def test_the_development_sender_shows_the_lapsed_offer_text(make_app, programs, tmp_path):
+    log = tmp_path / "dev-messages.log"
+    app = make_app(
+        SMS_PROVIDER="dev", DEV_MESSAGES=True, DEV_MESSAGES_FILE=str(log), PUBLIC_URL="http://127.0.0.1:8000", VERIFY_PHONE=False
+    )
+    lapsed_offer(app)
+    Worker(app, now=lambda: NOON).run_once()
+    page = app.test_client().get("/dev/messages").get_data(as_text=True)
+    shown = re.search(r"乙的(\S+?)（第一期）候补名额已过确认期限，已让给下一位。详情 127\.0\.0\.1:8000/s/\w{10}", page)
+    assert shown and "望京街道职工子女书法班".startswith(shown.group(1).removesuffix("…")), page
+
+
 def test_a_long_class_title_is_shortened_so_the_text_fits_one_sms():
     params = {
         "name": "欧阳娜娜娜",
