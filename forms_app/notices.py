@@ -9,8 +9,8 @@ place in line the change produced, so the text says what happened then.
 import json
 
 CONFIRMED, WAITLISTED, PROMOTED, OFFERED, DRAWN = "confirmed", "waitlisted", "promoted", "offered", "drawn"
-MOVED, CANCELLED, REMINDER = "moved", "cancelled", "reminder"
-KINDS = (CONFIRMED, WAITLISTED, PROMOTED, OFFERED, DRAWN, MOVED, CANCELLED, REMINDER)
+OFFER_EXPIRED, MOVED, CANCELLED, REMINDER = "offer_expired", "moved", "cancelled", "reminder"
+KINDS = (CONFIRMED, WAITLISTED, PROMOTED, OFFERED, OFFER_EXPIRED, DRAWN, MOVED, CANCELLED, REMINDER)
 # What a payload holds, in order, with the enrolments column each comes from: storage's
 # one-statement enrolment builds the same object in SQL from these columns.
 PAYLOAD = {

@@ -33,6 +33,9 @@ TEMPLATES = {
     "offered": Template(
         ("name", "cls", "session", "deadline", "link"), "${name}候补补上${cls}（${session}），请${deadline}前确认。" + LINK
     ),
+    "offer_expired": Template(
+        ("name", "cls", "session", "link"), "${name}的${cls}（${session}）候补名额已过确认期限，已让给下一位。" + LINK
+    ),
     "drawn_won": Template(("cls", "session", "name", "link"), "${cls}（${session}）摇号结果：${name}中签，报名成功。" + LINK),
     "drawn_waitlisted": Template(
         ("cls", "session", "name", "position", "link"), "${cls}（${session}）摇号结果：${name}未中签，候补第${position}位。" + LINK
@@ -49,6 +52,7 @@ LABELS = {
     "waitlisted": "进入候补",
     "promoted": "候补转为报名成功",
     "offered": "候补补上待确认",
+    "offer_expired": "待确认名额已过期",
     "drawn": "摇号结果",
     "drawn_won": "摇号中签",
     "drawn_waitlisted": "摇号未中签",

@@ -927,9 +927,14 @@ class Storage:
         self._outbox(tx, notices.place_changed(self._one(tx, "id = ?", [enrolment.id]), notices.OFFERED, stamp()))
 
     def _end_offer(self, tx, offer, action, actor):
-        """An offer declined or run out: the place is let go (the caller promotes the next in line)."""
+        """An offer declined or run out: the place is let go (the caller promotes the next in line).
+        A family whose deadline passed is told by SMS, however the expiry was found (the worker or
+        their own late click), so the message never depends on who got there first; a family that
+        declined did it on the page and reads the outcome there."""
         self._set_status(tx, offer.id, capacity.CANCELLED)
         self._event(tx, offer.program, offer.session, offer.id, action, actor, {"from": capacity.OFFERED, "until": offer.offer_expires_at})
+        if action == "offer_expired":
+            self._outbox(tx, notices.place_changed(offer, notices.OFFER_EXPIRED, stamp(), status=capacity.CANCELLED))
 
     def _confirm(self, tx, enrolment, actor, kind):
         self._set_status(tx, enrolment.id, capacity.CONFIRMED)

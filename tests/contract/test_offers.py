@@ -90,6 +90,34 @@ def test_an_offer_past_its_deadline_expires_and_passes_on_once(offers, backend):
     assert offers.counts()[("winter", "week-1")] == Counts(2, 1, 0), "with nobody left in line the place is free"
 
 
+def test_a_family_whose_offer_ran_out_is_told_once_and_one_that_declined_is_not(offers, backend):
+    confirmed, _, declining, lapsing, late, last = [enrol(offers, n) for n in range(6)]
+    offers.cancel(confirmed.reference, "parent")
+    offers.decline_offer(declining.reference, "parent")
+    assert _expiry_messages(backend) == [], "declining is done on the page; no SMS tells the family what they just did"
+    first_deadline = now() + timedelta(hours=49)
+    offers.expire_offers(first_deadline, "system:notify")
+    assert offers.expire_offers(now(), "system:notify") == ([], []), "an ended offer is not ended, or told, again"
+    too_late, _ = offers.accept_offer(late.reference, "parent", first_deadline)
+    assert too_late.status == "cancelled" and _actions(backend, late.id)[-1] == "offer_expired"
+    messages = _expiry_messages(backend)
+    assert [(enrolment_id, recipient) for enrolment_id, recipient, _ in messages] == [(lapsing.id, lapsing.phone), (late.id, late.phone)], (
+        "one message for each offer that ran out, whether the worker or a late 确认 found it"
+    )
+    payload = json.loads(messages[0][2])
+    assert (payload["reference"], payload["program"], payload["session"], payload["status"]) == (
+        lapsing.reference,
+        "winter",
+        "week-1",
+        "cancelled",
+    )
+    assert offers.get(last.reference).status == "offered", "the place went on to the next in line"
+    assert [kind for (kind,) in backend.rows(f"SELECT kind FROM outbox WHERE enrolment_id = {declining.id} ORDER BY id")] == [
+        "waitlisted",
+        "offered",
+    ]
+
+
 def test_several_workers_expiring_at_once_end_each_offer_once(offers, backend):
     holders = [enrol(offers, n) for n in range(2)]
     waiting = [enrol(offers, n) for n in range(2, 8)]
@@ -112,6 +140,7 @@ def test_several_workers_expiring_at_once_end_each_offer_once(offers, backend):
     ended = [e.reference for done, _ in results for e in done]
     assert len(ended) >= 2 and len(ended) == len(set(ended))
     assert backend.rows("SELECT count(*) FROM events WHERE action = 'offer_expired'") == [(len(ended),)]
+    assert backend.rows("SELECT count(*) FROM outbox WHERE kind = 'offer_expired'") == [(len(ended),)], "each family told once"
     in_line = [w.reference for w in waiting]
     assert sorted(ended, key=in_line.index) == in_line[: len(ended)], "offers end, and were made, in queue order"
     on_offer = [r for (r,) in backend.rows("SELECT reference FROM enrolments WHERE status = 'offered' ORDER BY queue")]
@@ -157,6 +186,10 @@ def offers_on(storage):
 
 def _actions(backend, enrolment_id):
     return [action for (action,) in backend.rows(f"SELECT action FROM events WHERE enrolment_id = {enrolment_id} ORDER BY id")]
+
+
+def _expiry_messages(backend):
+    return backend.rows("SELECT enrolment_id, recipient, payload FROM outbox WHERE kind = 'offer_expired' ORDER BY id")
 
 
 def _parse(text):

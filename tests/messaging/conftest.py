@@ -14,6 +14,7 @@ TEMPLATES = {
     "waitlisted": "SMS_100003",
     "promoted": "SMS_100004",
     "offered": "SMS_100010",
+    "offer_expired": "SMS_100011",
     "drawn_won": "SMS_100005",
     "drawn_waitlisted": "SMS_100006",
     "moved": "SMS_100007",

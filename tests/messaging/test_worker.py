@@ -68,7 +68,7 @@ def enrol(app, name, phone, program="wangjing-winter", session="week-1"):
 
 def every_kind(app):
     """One family for each message a family must hear of; returns {name: phone}."""
-    phones = {name: f"1391234{n:04d}" for n, name in enumerate(["甲", "乙", "丙", "丁", "戊", "己", "庚", "辛"], 1)}
+    phones = {name: f"1391234{n:04d}" for n, name in enumerate(["甲", "乙", "丙", "丁", "戊", "己", "庚", "辛", "壬"], 1)}
     with app.app_context():
         db = get_db()
         first = enrol(app, "甲", phones["甲"])  # confirmed
@@ -84,7 +84,9 @@ def every_kind(app):
         lottery.draw(program, session, "staff:wj", at=NOW)
         seventh = enrol(app, "庚", phones["庚"], program="offer-class")  # confirmed
         enrol(app, "辛", phones["辛"], program="offer-class")  # waitlisted 1
+        enrol(app, "壬", phones["壬"], program="offer-class")  # waitlisted 2
         db.cancel(seventh.reference, "parent")  # 辛 offered the place, with a deadline
+        db.expire_offers(NOW + timedelta(hours=49), "system:notify")  # 辛 let it pass; 壬 offered
     return phones
 
 
@@ -93,7 +95,7 @@ def test_every_message_kind_is_sent_once_with_its_template_and_parameters(make_a
     phones = every_kind(app)
     worker = Worker(app, now=lambda: NOON)
     done = worker.run_once()
-    assert (done["sent"], done["reminders"]) == (13, 1)
+    assert (done["sent"], done["reminders"]) == (16, 1)
     assert Worker(app, now=lambda: NOON).run_once()["sent"] == 0, "nothing is sent twice, reminders included"
     by_phone = {phone: name for name, phone in phones.items()}
     got = sorted((by_phone[s["PhoneNumbers"]], s["TemplateCode"], s["TemplateParam"].get("position")) for s in aliyun.sent)
@@ -115,6 +117,9 @@ def test_every_message_kind_is_sent_once_with_its_template_and_parameters(make_a
             ("庚", code["confirmed"], None),
             ("辛", code["waitlisted"], "1"),
             ("辛", code["offered"], None),
+            ("辛", code["offer_expired"], None),
+            ("壬", code["waitlisted"], "2"),
+            ("壬", code["offered"], None),
         ]
     )
     moved = next(s for s in aliyun.sent if s["TemplateCode"] == code["moved"])["TemplateParam"]
@@ -127,7 +132,7 @@ def test_every_message_kind_is_sent_once_with_its_template_and_parameters(make_a
     reminder = next(s for s in aliyun.sent if s["TemplateCode"] == code["reminder"])["TemplateParam"]
     assert reminder["time"] == "08:30-17:30"
     assert all(s["SignName"] == "望京工会" and s["OutId"] for s in aliyun.sent)
-    assert len({s["OutId"] for s in aliyun.sent}) == 13
+    assert len({s["OutId"] for s in aliyun.sent}) == 16
     offered = next(s for s in aliyun.sent if s["TemplateCode"] == code["offered"])["TemplateParam"]
     assert re.fullmatch(r"\d{1,2}月\d{1,2}日 \d\d:\d\d", offered["deadline"]) and offered["session"] == "第一期"
     for sent in aliyun.sent:
@@ -155,6 +160,44 @@ def test_tencent_gets_the_same_templates_with_positional_parameters(make_app, pr
     )
     assert first["TemplateParamSet"][:3] == ["甲", "望京街道总工会寒假托管班", "第一期"]
     assert (second["TemplateId"], second["TemplateParamSet"][3]) == (TEMPLATES["waitlisted"], "1")
+
+
+def lapsed_offer(app):
+    """甲 confirmed in the offer class, 乙 waiting; 甲 cancels, 乙 is offered the place and lets it run out."""
+    with app.app_context():
+        first = enrol(app, "甲", "13912340001", program="offer-class")
+        second = enrol(app, "乙", "13912340002", program="offer-class")
+        get_db().cancel(first.reference, "parent")
+        get_db().expire_offers(NOW + timedelta(hours=49), "system:notify")
+    return second
+
+
+def test_tencent_tells_a_lapsed_offer_with_its_template_and_positional_parameters(make_app, programs, tencent):
+    app = make(make_app, "tencent", tencent)
+    lapsed_offer(app)
+    assert Worker(app, now=lambda: NOON).run_once()["sent"] == 4, "confirmed, waitlisted, offered, offer ran out"
+    [expired] = [s for s in tencent.sent if s["TemplateId"] == TEMPLATES["offer_expired"]]
+    assert expired["PhoneNumberSet"] == ["+8613912340002"]
+    name, cls, session, link = expired["TemplateParamSet"]
+    assert (name, session) == ("乙", "第一期") and "望京街道职工子女书法班".startswith(cls.removesuffix("…"))
+    assert (
+        len(
+            texts.render("offer_expired", {"name": name, "cls": cls, "session": session, "link": link}, "望京工会", "https://bm.example.cn")
+        )
+        <= 70
+    )
+
+
+def test_the_development_sender_shows_the_lapsed_offer_text(make_app, programs, tmp_path):
+    log = tmp_path / "dev-messages.log"
+    app = make_app(
+        SMS_PROVIDER="dev", DEV_MESSAGES=True, DEV_MESSAGES_FILE=str(log), PUBLIC_URL="http://127.0.0.1:8000", VERIFY_PHONE=False
+    )
+    lapsed_offer(app)
+    Worker(app, now=lambda: NOON).run_once()
+    page = app.test_client().get("/dev/messages").get_data(as_text=True)
+    shown = re.search(r"乙的(\S+?)（第一期）候补名额已过确认期限，已让给下一位。详情 127\.0\.0\.1:8000/s/\w{10}", page)
+    assert shown and "望京街道职工子女书法班".startswith(shown.group(1).removesuffix("…")), page
 
 
 def test_a_long_class_title_is_shortened_so_the_text_fits_one_sms():
@@ -441,3 +484,21 @@ def test_the_worker_expires_offers_and_offers_the_place_on_with_its_deadline(mak
     assert offered == ["13912340002", "13912340003"], "the next in line is told in the same pass"
     actions = rows(database, f"SELECT action, actor FROM events WHERE enrolment_id = {second.id} ORDER BY id")
     assert actions[-1] == ("offer_expired", "system:notify")
+    expired = [s for s in aliyun.sent if s["TemplateCode"] == TEMPLATES["offer_expired"]]
+    assert [s["PhoneNumbers"] for s in expired] == ["13912340002"], "only the family whose deadline passed is told it ran out"
+    params = expired[0]["TemplateParam"]
+    assert (params["name"], params["session"]) == ("乙", "第一期")
+    assert "望京街道总工会寒假托管班".startswith(params["cls"].removesuffix("…")) and len(params["cls"]) >= texts.MIN_TITLE
+    text = texts.render("offer_expired", params, "望京工会", "https://bm.example.cn")
+    assert text == f"【望京工会】乙的{params['cls']}（第一期）候补名额已过确认期限，已让给下一位。详情 bm.example.cn/s/{params['link']}"
+    assert len(text) <= texts.SMS_LENGTH
+    result = app.test_client().get(f"/s/{params['link']}")
+    assert result.headers["Location"].endswith(f"/r/{second.reference}"), "the link opens that family's own result page"
+    assert Worker(app, now=lambda: start).run_once()["sent"] == 0, "told once (丙's new offer has not run out yet)"
+    with app.app_context():
+        get_db().save_staff(accounts.new_account("wj", "correct horse battery", "望京街道总工会", False))
+    staff = app.test_client()
+    page = staff.get("/staff/login").get_data(as_text=True)
+    staff.post("/staff/login", data={"csrf_token": csrf_token(page), "username": "wj", "password": "correct horse battery"})
+    shown = staff.get(f"/staff/sessions/wangjing-winter/week-1/people/{second.id}").get_data(as_text=True)
+    assert "<td>待确认名额已过期</td>" in shown, "staff see which message told the family, in words"
