@@ -9,7 +9,11 @@ from programs.model import SHANGHAI
 
 from . import outcomes
 from .db import get_db
-from .storage import Duplicate
+from .storage import Duplicate, NotEnough
+from .storage.records import person_key
+
+# What a parent of several children chooses when a first-come session cannot take them all.
+EACH, ALL_OR_NONE = "each", "all_or_none"
 
 
 class Refused(Exception):
@@ -45,3 +49,35 @@ def admit(applicant, submission, actor):
         ) from None
     outcomes.enrolled(enrolment, actor, replayed)
     return enrolment, replayed
+
+
+def admit_together(applicants, submission, actor):
+    """([Enrolment], replayed) for siblings the parent asked to enrol all or none: every child
+    confirmed, or Refused with nothing written and the number of places left in the sentence."""
+    first = applicants[0]
+    if len({person_key(a, None) for a in applicants}) < len(applicants):
+        outcomes.refused("duplicate", first.program, first.session, actor)
+        raise Refused("duplicate", "同一个孩子填了两次，请检查每个孩子的姓名和出生日期。")
+    try:
+        enrolments, replayed = get_db().enrol_together(applicants, submission, actor)
+    except Duplicate as duplicate:
+        outcomes.refused("duplicate", first.program, first.session, actor)
+        raise Refused(
+            "duplicate",
+            f"{duplicate.existing.name} 已经报过这个班次，不能重复报名；按您的选择，这次没有为任何孩子报名。",
+        ) from None
+    except NotEnough as short:
+        outcomes.refused("not_enough", first.program, first.session, actor)
+        raise Refused("not_enough", not_enough_message(short.remaining, len(applicants))) from None
+    for enrolment in enrolments:
+        outcomes.enrolled(enrolment, actor, replayed)
+    return enrolments, replayed
+
+
+def not_enough_message(remaining, wanted):
+    """The sentence the form shows beside the siblings choice and the API returns."""
+    left = f"只剩 {remaining} 个名额" if remaining else "已经没有空余名额（或已有人候补）"
+    return (
+        f"本班次现在{left}，不够 {wanted} 个孩子都报上。按您的选择，这次没有为任何孩子报名。"
+        "可以改选“能报上的先报上，其余进入候补”再提交，或改报其他班次。"
+    )

@@ -7,11 +7,11 @@ answers with the same Chinese sentences, under stable machine-readable codes.
 from flask import Blueprint, abort, current_app, jsonify, request
 
 from . import limits, lottery, outcomes, served, validation, verification
-from .admission import Refused, admit, gate
+from .admission import ALL_OR_NONE, EACH, Refused, admit, admit_together, gate
 from .availability import availability as live_places
 from .clock import now
 from .db import enrolment_or_404, get_db
-from .forms import api_submission_id
+from .forms import SIBLINGS, api_submission_id
 from .limits import enrol_limits
 from .openapi import spec
 
@@ -81,8 +81,8 @@ def create():
     except Refused as refused:
         outcomes.refused(refused.code, program.id, session.id, "api")
         return _error(409, refused.code, refused.message)
-    applicant, errors = validation.check(program, session, data, now().date())
-    unproven = None if errors else verification.problem(program, applicant.phone, data.get("code"))
+    applicants, errors = _check_family(program, session, data)
+    unproven = None if errors else verification.problem(program, applicants[0].phone, data.get("code"))
     if unproven:
         errors = {"code": unproven}
     if errors:
@@ -90,11 +90,58 @@ def create():
         return jsonify({"errors": errors}), 422
     limits.checked()
     submission = api_submission_id(request.headers.get("Idempotency-Key", ""), data)
-    try:
-        enrolment, replayed = admit(applicant, submission, "api")
-    except Refused as refused:
-        return _error(409, refused.code, refused.message)
-    return jsonify(enrolment_json(enrolment, program, session)), 200 if replayed else 201
+    if len(applicants) > 1 and data.get("siblings") == ALL_OR_NONE and program.registration.mode != "lottery":
+        try:
+            enrolments, replayed = admit_together(applicants, submission, "api")
+        except Refused as refused:
+            return _error(409, refused.code, refused.message)
+        return _answer(enrolments, [], program, session, replayed)
+    enrolments, refusals = [], []
+    for applicant in applicants:
+        try:
+            enrolment, replayed = admit(applicant, submission, "api")
+            enrolments.append(enrolment)
+        except Refused as refused:
+            refusals.append(refused)
+    if not enrolments:
+        return _error(409, refusals[0].code, refusals[0].message)
+    return _answer(enrolments, refusals, program, session, replayed)
+
+
+def _answer(enrolments, refusals, program, session, replayed):
+    """The first child's enrolment, as for one child; siblings' own enrolments (and any refused) beside it."""
+    body = enrolment_json(enrolments[0], program, session)
+    if len(enrolments) > 1 or refusals:
+        body["others"] = [enrolment_json(e, program, session) for e in enrolments[1:]]
+        if refusals:
+            body["refused"] = [{"error": r.code, "message": r.message} for r in refusals]
+    return jsonify(body), 200 if replayed else 201
+
+
+def _check_family(program, session, data):
+    """(applicants, errors): the first child from the body itself, each of `children` sharing its
+    guardian, phone and employer; a sibling's errors are named as the form names them (`name-2`)."""
+    children, choice = data.get("children", []), data.get("siblings", EACH)
+    errors = {}
+    if not isinstance(children, list) or len(children) > len(SIBLINGS) or not all(isinstance(c, dict) for c in children):
+        errors["children"] = f"children 应为最多 {len(SIBLINGS)} 个孩子的列表，每个孩子写 name、birthdate 和 answers"
+    elif children and program.audience != "children":
+        errors["children"] = "这个班面向职工本人，每次只能报一人"
+    if choice not in (EACH, ALL_OR_NONE):
+        errors["siblings"] = "siblings 只能是 each（能报上的先报上，其余候补）或 all_or_none（名额不够全部报上时都先不报）"
+    if errors:
+        return [], errors
+    applicants = []
+    for suffix, person in [("", {})] + [(f"-{n}", c) for n, c in zip(SIBLINGS, children, strict=False)]:
+        fields = {key: person.get(key) for key in ("name", "birthdate", "answers")} if suffix else {}
+        applicant, own = validation.check(program, session, {**data, **fields}, now().date())
+        for field, message in own.items():
+            if field in ("name", "birthdate") or field.startswith("answers-"):
+                errors[field + suffix] = message
+            elif not suffix:  # shared fields are the first child's: said once
+                errors[field] = message
+        applicants.append(applicant)
+    return applicants, errors
 
 
 @bp.errorhandler(404)

@@ -61,6 +61,19 @@ def status_for_new(mode, capacity, confirmed, waiting, drawn=False):
     return WAITLISTED
 
 
+def all_fit(capacity, confirmed, waiting, wanted):
+    """Whether a group of siblings whose parent chose "all or none" is confirmed together.
+
+    Every child must get a place now: with anyone already waiting the newcomers would
+    wait too (`status_for_new`), and a group partly confirmed is exactly what the parent
+    said no to. `confirmed` counts every place held (HOLDS_PLACE).
+
+    >>> all_fit(5, 3, 0, 2), all_fit(5, 4, 0, 2), all_fit(5, 1, 1, 2)
+    (True, False, False)
+    """
+    return waiting == 0 and confirmed + wanted <= capacity
+
+
 def places_to_fill(capacity, confirmed, waiting):
     """How many waitlisted people move up now; a lowered capacity drops nobody.
     `confirmed` counts every place held (HOLDS_PLACE), open offers included.

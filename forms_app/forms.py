@@ -14,6 +14,8 @@ from flask_wtf import FlaskForm
 from itsdangerous import BadData, URLSafeTimedSerializer
 from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, StringField, TelField
 
+from .admission import ALL_OR_NONE, EACH
+
 SIBLINGS = (2, 3)
 SUBMISSION = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 # A form kept open longer than this starts a new submission when sent; its CSRF token
@@ -96,17 +98,34 @@ def _form_class(program):
         for number in SIBLINGS:
             setattr(EnrolForm, f"name-{number}", StringField(f"第 {number} 个孩子姓名"))
             setattr(EnrolForm, f"birthdate-{number}", StringField("出生日期", render_kw={"type": "date"}))
-    for question in program.registration.questions:
-        if question.type == "text":
-            field = StringField(question.label)
-        else:
-            if question.type == "yesno":
-                choices = [SelectChoice("yes", "是"), SelectChoice("no", "否")]
-            else:
-                choices = [SelectChoice(choice) for choice in question.choices]
-            field = RadioField(question.label, choices=choices, validate_choice=False)
-        setattr(EnrolForm, f"answers-{question.id}", field)
+    if children and program.registration.mode != "lottery":
+        EnrolForm.siblings = RadioField(
+            "报几个孩子时，如果名额不够全部报上",
+            choices=[SelectChoice(EACH, "能报上的先报上，其余进入候补"), SelectChoice(ALL_OR_NONE, "名额不够全部报上时，都先不报")],
+            default=EACH,
+            validate_choice=False,
+        )
+    # Each child answers the questions for themself (lunch, allergies): the first child's fields keep
+    # the plain names the API and older pages use, a sibling's carry the child's number.
+    for suffix, label in [("", "")] + ([(f"-{n}", f"第 {n} 个孩子：") for n in SIBLINGS] if children else []):
+        for question in program.registration.questions:
+            setattr(EnrolForm, f"answers-{question.id}{suffix}", _question_field(question, label + question.label))
     return EnrolForm
+
+
+def _question_field(question, label):
+    if question.type == "text":
+        return StringField(label)
+    if question.type == "yesno":
+        choices = [SelectChoice("yes", "是"), SelectChoice("no", "否")]
+    else:
+        choices = [SelectChoice(choice) for choice in question.choices]
+    return RadioField(label, choices=choices, validate_choice=False)
+
+
+def siblings_choice(form):
+    """What the parent chose for siblings who do not all fit; today's rule (each in turn) unless asked."""
+    return ALL_OR_NONE if "siblings" in form and form.siblings.data == ALL_OR_NONE else EACH
 
 
 def applicants_data(form, program):
@@ -116,12 +135,15 @@ def applicants_data(form, program):
         "phone": form.phone.data,
         "employer": form.employer.data,
         "consent": form.consent.data,
-        "answers": {q.id: form[f"answers-{q.id}"].data for q in program.registration.questions},
     }
+    questions = program.registration.questions
     people = [("", {"name": form.name.data, "birthdate": form.birthdate.data if "birthdate" in form else None})]
     if program.audience == "children":
         for number in SIBLINGS:
             name, born = form[f"name-{number}"].data, form[f"birthdate-{number}"].data
             if (name or "").strip() or (born or "").strip():
                 people.append((f"-{number}", {"name": name, "birthdate": born}))
-    return [(suffix, {**shared, **person}) for suffix, person in people]
+    return [
+        (suffix, {**shared, **person, "answers": {q.id: form[f"answers-{q.id}{suffix}"].data for q in questions}})
+        for suffix, person in people
+    ]

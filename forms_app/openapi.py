@@ -52,6 +52,27 @@ SCHEMAS = {
             "employer": {"type": "string"},
             "answers": {"type": "object", "additionalProperties": {"type": ["string", "boolean"]}},
             "consent": {"const": True},
+            "children": {
+                "type": "array",
+                "maxItems": 2,
+                "description": "同一位监护人同时报的其他孩子（第 2、3 个），监护人、手机号、工作单位与上面相同；"
+                "各自的字段有误时，字段名带孩子的序号，如 name-2、answers-lunch-2",
+                "items": {
+                    "type": "object",
+                    "required": ["name", "birthdate"],
+                    "properties": {
+                        "name": {"type": "string"},
+                        "birthdate": {"type": "string", "format": "date"},
+                        "answers": {"type": "object", "additionalProperties": {"type": ["string", "boolean"]}},
+                    },
+                },
+            },
+            "siblings": {
+                "enum": ["each", "all_or_none"],
+                "default": "each",
+                "description": "先到先得的班次名额不够全部孩子时：each 能报上的先报上，其余进入候补；"
+                "all_or_none 都先不报（什么也不写入，返回 409 not_enough 并说明剩余名额）。摇号班次按本班的兄弟姐妹规则，不看这一项",
+            },
             "code": {
                 "type": "string",
                 "pattern": "^[0-9]{6}$",
@@ -97,6 +118,16 @@ SCHEMAS = {
             "time": _nullable("string"),
             "location": {"type": "object", "properties": {"name": {"type": "string"}, "address": {"type": "string"}}},
             "contact": {"type": "object", "properties": {"name": {"type": "string"}, "phone": {"type": "string"}}},
+            "others": {
+                "type": "array",
+                "items": {"$ref": "#/components/schemas/Enrolment"},
+                "description": "同时报的其他孩子各自的报名（带 children 时才有）",
+            },
+            "refused": {
+                "type": "array",
+                "items": {"$ref": "#/components/schemas/Error"},
+                "description": "按 each 办理时没能报上的孩子（如已经报过）",
+            },
             "ticket": {
                 "type": "string",
                 "pattern": "^[0-9a-f]{16}$",
@@ -117,6 +148,7 @@ SCHEMAS = {
                 "enum": [
                     "not_found",
                     "duplicate",
+                    "not_enough",
                     "not_open",
                     "closed",
                     "not_published",
@@ -171,7 +203,7 @@ def _paths():
             },
             "/api/enrolments": {
                 "post": {
-                    "summary": "报名一人",
+                    "summary": "报名一人，或同一位监护人的几个孩子（children）",
                     "parameters": [
                         {
                             "name": "Idempotency-Key",
@@ -191,7 +223,9 @@ def _paths():
                         "200": _json("Enrolment", "同一 Idempotency-Key 的重发：返回第一次的结果"),
                         "400": _json("Error", "JSON 格式错误"),
                         "404": _json("Error", "没有这个班或班次"),
-                        "409": _json("Error", "重复报名、不在报名时间内或未发布"),
+                        "409": _json(
+                            "Error", "重复报名、不在报名时间内、未发布，或按 all_or_none 名额不够全部孩子（not_enough，什么也没写入）"
+                        ),
                         "413": _json("Error", "请求体超过 64 KiB"),
                         "415": _json("Error", "请求体不是 JSON"),
                         "422": _json("Invalid", "字段有误：字段名 → 中文说明（问题的字段名为 answers-<id>；验证码有误时为 code）"),

@@ -6,10 +6,10 @@ from programs.calendar import session_calendar
 from programs.phones import normalize_mobile
 
 from . import limits, lottery, outcomes, served, validation, verification
-from .admission import Refused, admit, gate
+from .admission import ALL_OR_NONE, Refused, admit, admit_together, gate
 from .clock import now
 from .db import enrolment_or_404, get_db
-from .forms import CancelForm, LookupForm, applicants_data, enrol_form, submission_id
+from .forms import CancelForm, LookupForm, applicants_data, enrol_form, siblings_choice, submission_id
 from .limits import enrol_limits, lookup_limits
 from .references import normalize_code
 
@@ -50,6 +50,14 @@ def enrol(program_id, session_id):
     limits.checked()
     answered, refusals = [], []
     submission = submission_id(form.submission.data, checked[0].phone)
+    if len(checked) > 1 and siblings_choice(form) == ALL_OR_NONE:
+        try:
+            answered = admit_together(checked, submission, "parent")[0]
+        except Refused as refused:
+            # Nothing was written: the form comes back as typed, the reason beside the choice.
+            form.siblings.errors = [refused.message]
+            return _form_page(program, session, form, 409)
+        return redirect(url_for("parents.result", reference=answered[0].reference), 303)
     for applicant in checked:
         try:
             answered.append(admit(applicant, submission, "parent")[0])
@@ -76,7 +84,7 @@ def _check_all(form, program, session):
     for suffix, data in applicants_data(form, program):
         applicant, errors = validation.check(program, session, data, today)
         for field, message in errors.items():
-            own = field in ("name", "birthdate")
+            own = field in ("name", "birthdate") or field.startswith("answers-")
             form[field + suffix if own else field].errors = [message]
         if errors:
             outcomes.invalid(errors, program.id, session.id, "form")

@@ -125,6 +125,15 @@ class Duplicate(Exception):
         self.existing = existing
 
 
+class NotEnough(Exception):
+    """Siblings enrolled all or none did not all fit: nothing was written. `remaining` is how
+    many places a newcomer could have had (none while anyone waits)."""
+
+    def __init__(self, remaining):
+        super().__init__(remaining)
+        self.remaining = remaining
+
+
 class UnknownSession(Exception):
     """The session has no synced capacity: the catalogue and database disagree."""
 

@@ -21,7 +21,7 @@ from programs.model import SHANGHAI
 from .. import capacity, notices
 from ..clock import now, stamp
 from ..references import new_code, new_link_token
-from . import Counts, Duplicate, Event, Lottery, StaffAccount, UnknownSession, migrations, outbox, records
+from . import Counts, Duplicate, Event, Lottery, NotEnough, StaffAccount, UnknownSession, migrations, outbox, records
 
 STAFF_COLUMNS = "username, organizer, admin, password_hash, disabled, generation"
 LOTTERY_COLUMNS = "program, session, seed, commitment, committed_at, drawn_at, publication"
@@ -161,6 +161,45 @@ class Storage:
             # Nothing held the row back but its code (or what held it went away, such as a
             # cancelled duplicate): draw a new code and try again.
         raise RuntimeError(f"no enrolment inserted after {CODE_DRAWS} tries")
+
+    def enrol_together(self, applicants, submission, actor):
+        """([Enrolment], replayed): siblings in a first-come session, all confirmed or none written.
+
+        A parent who chose "all or none" must never find one child confirmed and another
+        waitlisted, so the whole group is decided and written in one transaction under the
+        session's lock: a family racing for the same last places sees the group's places
+        either all taken or all free. Raises NotEnough (nothing written) when they do not all
+        fit now (`capacity.all_fit`), Duplicate when one of them already holds a live
+        enrolment, UnknownSession for a session never synced. A resent submission returns
+        the first answer."""
+        first = applicants[0]
+        with self.database.writing() as tx:
+            place = self._lock(tx, first.program, first.session)
+            if place is None:
+                raise UnknownSession(f"{first.program}/{first.session}")
+            if place["mode"] == capacity.LOTTERY:
+                raise ValueError("a lottery session keeps siblings together by its draw, not by enrol_together")
+            replays = [self._one(tx, "request_key = ?", [records.request_key(a, submission)]) for a in applicants]
+            if all(replays):
+                return replays, True
+            keys = set()
+            for applicant in applicants:
+                self._refuse_duplicate(tx, applicant, applicant.session, place["mode"])
+                key = records.person_key(applicant, place["mode"])
+                if key in keys:
+                    raise ValueError("the same child twice in one group")
+                keys.add(key)
+            held, waiting = self._tally(tx, first.program, first.session, place["capacity"])
+            if not capacity.all_fit(place["capacity"], held, waiting, len(applicants)):
+                raise NotEnough(capacity.remaining(place["capacity"], held) if waiting == 0 else 0)
+            added = []
+            for applicant in applicants:
+                row = self._insert_enrolment(tx, applicant, submission, capacity.CONFIRMED, records.person_key(applicant, place["mode"]))
+                enrolment = self._one(tx, "id = ?", [row["id"]])
+                self._event(tx, enrolment.program, enrolment.session, enrolment.id, "enrolled", actor, {"status": capacity.CONFIRMED})
+                self._outbox(tx, notices.place_changed(enrolment, notices.CONFIRMED, stamp()))
+                added.append(enrolment)
+            return added, False
 
     def _admission(self, applicant, row, keys, actor, at):
         """(lock, its params, insert, its params, followers) for the database's `insert_locked`: the

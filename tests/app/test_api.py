@@ -1,5 +1,6 @@
 """The JSON API through HTTP: availability, enrol, show, cancel, and its OpenAPI description."""
 
+import json
 import socket
 import threading
 from datetime import datetime, timedelta
@@ -8,7 +9,7 @@ import jsonschema
 import pytest
 
 from programs.model import SHANGHAI
-from tests.app.helpers import api_child, born
+from tests.app.helpers import api_child, born, rows
 
 NOW = datetime.now(SHANGHAI)
 
@@ -237,3 +238,60 @@ def test_a_wrong_method_under_api_is_described_json_and_elsewhere_a_chinese_page
     jsonschema.validate(answer.get_json(), {"$ref": "#/components/schemas/Error", "components": spec["components"]})
     page = client.put("/lookup")
     assert page.status_code == 405 and "这个地址不能这样访问" in page.get_data(as_text=True)
+
+
+def _against_spec(client, response, status):
+    spec = client.get("/api/openapi.json").get_json()
+    assert response.status_code == status, response.get_json()
+    schema = spec["paths"]["/api/enrolments"]["post"]["responses"][str(status)]["content"]["application/json"]["schema"]
+    jsonschema.validate(response.get_json(), {**schema, "components": spec["components"]})
+    return response.get_json()
+
+
+def _request_matches_spec(client, body):
+    spec = client.get("/api/openapi.json").get_json()
+    schema = spec["paths"]["/api/enrolments"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    jsonschema.validate(body, {**schema, "components": spec["components"]})
+
+
+SISTER = {"name": "王小红", "birthdate": born(6).isoformat(), "answers": {"lunch": False, "grade": "一年级"}}
+
+
+def test_siblings_all_or_none_that_do_not_fit_get_409_and_nothing_is_written(client, database):
+    enrol(client, name="别家孩子", phone="13912349999")
+    body = api_child(children=[SISTER], siblings="all_or_none")
+    _request_matches_spec(client, body)
+    refused = _against_spec(client, client.post("/api/enrolments", json=body), 409)
+    assert refused["error"] == "not_enough" and "只剩 1 个名额" in refused["message"] and "没有为任何孩子报名" in refused["message"]
+    assert rows(database, "SELECT name FROM enrolments") == [("别家孩子",)]
+    each = _against_spec(client, client.post("/api/enrolments", json={**body, "siblings": "each"}), 201)
+    assert (each["status"], [(o["status"], o["position"]) for o in each["others"]]) == ("confirmed", [("waitlisted", 1)])
+
+
+def test_siblings_all_or_none_that_fit_are_confirmed_with_their_own_answers(client, database):
+    body = api_child(children=[SISTER], siblings="all_or_none")
+    created = _against_spec(client, client.post("/api/enrolments", json=body, headers={"Idempotency-Key": "k" * 20}), 201)
+    assert created["status"] == "confirmed" and [o["status"] for o in created["others"]] == ["confirmed"]
+    again = _against_spec(client, client.post("/api/enrolments", json=body, headers={"Idempotency-Key": "k" * 20}), 200)
+    assert [again["reference"]] + [o["reference"] for o in again["others"]] == [created["reference"], created["others"][0]["reference"]]
+    stored = rows(database, "SELECT name, status, answers FROM enrolments ORDER BY id")
+    assert [(name, status, json.loads(answers)) for name, status, answers in stored] == [
+        ("王小明", "confirmed", {"lunch": True}),
+        ("王小红", "confirmed", {"lunch": False, "grade": "一年级"}),
+    ]
+
+
+def test_a_sibling_s_errors_carry_the_child_s_number(client, database):
+    body = api_child(children=[{"name": "", "birthdate": "2019/01/01", "answers": {}}], siblings="maybe")
+    assert _against_spec(client, client.post("/api/enrolments", json=body), 422)["errors"] == {
+        "siblings": "siblings 只能是 each（能报上的先报上，其余候补）或 all_or_none（名额不够全部报上时都先不报）"
+    }
+    errors = _against_spec(client, client.post("/api/enrolments", json={**body, "siblings": "each"}), 422)["errors"]
+    assert errors == {
+        "name-2": "请填写孩子姓名",
+        "birthdate-2": "出生日期应写成 2018-05-01 这样的格式",
+        "answers-lunch-2": errors["answers-lunch-2"],
+    }
+    assert errors["answers-lunch-2"]
+    assert _against_spec(client, client.post("/api/enrolments", json=api_child(children="王小红")), 422)["errors"].keys() == {"children"}
+    assert rows(database, "SELECT count(*) FROM enrolments") == [(0,)]

@@ -1,5 +1,6 @@
 """The parents' HTML pages: the form, the answer, siblings, the result page, cancel, lookup."""
 
+import json
 import re
 from datetime import datetime, timedelta
 
@@ -94,7 +95,7 @@ def test_a_full_session_waitlists_in_arrival_order(client):
 
 def test_siblings_are_answered_one_by_one(client, database):
     submit_form(client, FORM, **child(name="别家孩子", phone="13912340005"))
-    fields = child(**{"name-2": "王小红", "birthdate-2": born(6).isoformat()})
+    fields = child(**{"name-2": "王小红", "birthdate-2": born(6).isoformat(), "answers-lunch-2": "yes"})
     response, _ = submit_form(client, FORM, **fields)
     page = follow(client, response)
     assert "王小明" in page and "报名成功" in page
@@ -106,6 +107,63 @@ def test_siblings_are_answered_one_by_one(client, database):
         ("王小红", "waitlisted"),
     ]
     assert len({reference for *_, reference in statuses}) == 3
+
+
+def test_each_child_answers_the_questions_and_keeps_their_own_answers(client, database):
+    page = client.get(FORM).get_data(as_text=True)
+    for number in (2, 3):
+        assert f"第 {number} 个孩子：是否需要午餐" in page and f'name="answers-lunch-{number}"' in page
+        details = page.split(f"再报一个孩子（第 {number} 个）")[1].split("</details>")[0]
+        assert f'name="answers-grade-{number}"' in details
+    fields = child(**{"answers-grade": "三年级", "name-2": "王小红", "birthdate-2": born(6).isoformat()})
+    response, _ = submit_form(client, FORM, **fields)
+    assert response.status_code == 422
+    assert 'id="answers-lunch-2-error"' in response.get_data(as_text=True) and 'id="answers-lunch-error"' not in response.get_data(
+        as_text=True
+    )
+    response, _ = submit_form(client, FORM, **{**fields, "answers-lunch-2": "no", "answers-grade-2": "一年级"})
+    assert response.status_code == 303
+    answers = rows(database, "SELECT name, answers FROM enrolments ORDER BY id")
+    assert [(name, json.loads(given)) for name, given in answers] == [
+        ("王小明", {"lunch": True, "grade": "三年级"}),
+        ("王小红", {"lunch": False, "grade": "一年级"}),
+    ]
+
+
+def test_the_siblings_choice_is_plain_radios_defaulting_to_each_in_turn(client):
+    page = client.get(FORM).get_data(as_text=True)
+    assert '<input type="radio" id="siblings" name="siblings" value="each" checked> 能报上的先报上，其余进入候补' in page
+    assert '<input type="radio" name="siblings" value="all_or_none"> 名额不够全部报上时，都先不报' in page
+    assert "只报一个孩子时不用选" in page and "现在剩余 2 个名额" in page
+
+
+def test_all_or_none_siblings_that_do_not_fit_write_nothing_and_keep_what_was_typed(client, database):
+    submit_form(client, FORM, **child(name="别家孩子", phone="13912340005"))
+    fields = child(
+        siblings="all_or_none",
+        **{"answers-grade": "二年级", "name-2": "王小红", "birthdate-2": born(6).isoformat(), "answers-lunch-2": "no"},
+    )
+    response, _ = submit_form(client, FORM, **fields)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert rows(database, "SELECT name FROM enrolments") == [("别家孩子",)]
+    error = re.search(r'<p class="error" id="siblings-error">([^<]*)</p>', page).group(1)
+    assert "只剩 1 个名额" in error and "不够 2 个孩子都报上" in error and "没有为任何孩子报名" in error
+    assert 'aria-describedby="siblings-hint siblings-error"' in page and 'href="#siblings"' in page
+    assert 'value="all_or_none" checked' in page and 'value="王小红"' in page and 'value="王建国"' in page
+    assert re.search(r'name="answers-lunch-2" value="no" checked', page) and re.search(r'name="answers-grade" value="二年级" checked', page)
+    # Today's rule, chosen again: the first child takes the last place, the second waits.
+    response, _ = submit_form(client, FORM, **{**fields, "siblings": "each"})
+    assert response.status_code == 303
+    assert rows(database, "SELECT name, status FROM enrolments ORDER BY id")[1:] == [("王小明", "confirmed"), ("王小红", "waitlisted")]
+
+
+def test_all_or_none_siblings_that_fit_are_all_confirmed(client, database):
+    fields = child(siblings="all_or_none", **{"name-2": "王小红", "birthdate-2": born(6).isoformat(), "answers-lunch-2": "yes"})
+    response, _ = submit_form(client, FORM, **fields)
+    page = follow(client, response)
+    assert "报名成功" in page and "王小红" in page
+    assert rows(database, "SELECT name, status FROM enrolments ORDER BY id") == [("王小明", "confirmed"), ("王小红", "confirmed")]
 
 
 def test_a_sibling_with_a_wrong_birthdate_shows_the_error_beside_that_child(client, database):

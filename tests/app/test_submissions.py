@@ -39,7 +39,11 @@ def test_the_form_issues_a_signed_token_and_a_resent_post_finds_its_first_answer
     page = client.get(FORM).get_data(as_text=True)
     token = hidden(page, "submission")
     assert token.count(".") == 2
-    fields = {"csrf_token": csrf_token(page), "submission": token, **child(**{"name-2": "王小亮", "birthdate-2": child()["birthdate"]})}
+    fields = {
+        "csrf_token": csrf_token(page),
+        "submission": token,
+        **child(**{"name-2": "王小亮", "birthdate-2": child()["birthdate"], "answers-lunch-2": "yes"}),
+    }
     first, again = client.post(FORM, data=fields), client.post(FORM, data=fields)
     assert first.status_code == again.status_code == 303 and first.headers["Location"] == again.headers["Location"]
     assert "王小亮" in result_page(client, first)

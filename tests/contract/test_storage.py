@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from forms_app import capacity
-from forms_app.storage import Applicant, Counts, Duplicate, UnknownSession, migrations, rules
+from forms_app.storage import Applicant, Counts, Duplicate, NotEnough, UnknownSession, migrations, rules
 from tests.contract.conftest import PLACES
 
 
@@ -232,3 +232,69 @@ def test_backup_copies_an_sqlite_file_and_points_postgresql_to_pg_dump(storage, 
     copy = type(storage)(str(tmp_path / "copy.sqlite3"))
     assert copy.get(made.reference) == made
     copy.close()
+
+
+def family(*numbers, **changes):
+    """Siblings sharing one phone, as a parent fills them into one form."""
+    return [person(n, phone="13900000099", **changes) for n in numbers]
+
+
+def test_siblings_all_or_none_are_all_confirmed_or_nothing_is_written(storage, backend):
+    enrol(storage, 1)
+    with pytest.raises(NotEnough) as raised:
+        storage.enrol_together(family(2, 3), "family", "parent")
+    assert raised.value.remaining == 1
+    assert storage.submission("family") == [] and storage.counts()[("winter", "week-1")] == Counts(2, 1, 0)
+    assert backend.rows("SELECT count(*) FROM outbox")[0][0] == 1
+    together, replayed = storage.enrol_together(family(2, 3, session="week-2"), "family-2", "parent")
+    assert not replayed and [(e.name, e.status) for e in together] == [("孩子2", "confirmed"), ("孩子3", "confirmed")]
+    events = backend.rows("SELECT enrolment_id, detail FROM events WHERE action = 'enrolled' ORDER BY id")[1:]
+    assert [(i, json.loads(detail)) for i, detail in events] == [(e.id, {"status": "confirmed"}) for e in together]
+    assert [kind for (kind,) in backend.rows("SELECT kind FROM outbox ORDER BY id")] == ["confirmed"] * 3
+    again, replayed = storage.enrol_together(family(2, 3, session="week-2"), "family-2", "parent")
+    assert replayed and [e.reference for e in again] == [e.reference for e in together]
+
+
+def test_siblings_all_or_none_never_jump_a_waitlist_nor_double_a_child(storage):
+    for n in range(3):
+        enrol(storage, n)
+    storage.cancel(storage.submission("submission-0")[0].reference, "parent")
+    # The cancelled place went to the one waiting; with the session full, no group fits.
+    with pytest.raises(NotEnough) as raised:
+        storage.enrol_together(family(5, 6), "family", "parent")
+    assert raised.value.remaining == 0
+    enrol(storage, 7, session="week-2")
+    with pytest.raises(Duplicate):
+        storage.enrol_together([person(8, session="week-2"), person(7, session="week-2")], "family", "parent")
+    assert storage.submission("family") == []
+    with pytest.raises(UnknownSession):
+        storage.enrol_together(family(5, 6, session="no-such-week"), "family", "parent")
+
+
+def test_siblings_racing_all_or_none_never_leave_a_partial_group_nor_overbook(backend, storage):
+    """Eight families of two or three children race for five places in their own connections:
+    each family is wholly confirmed or wholly absent, and the places taken never pass five."""
+    outcomes, barrier = {}, threading.Barrier(8)
+
+    def rush(f):
+        server = backend.open()
+        children = [person(10 * f + c, session="week-2", phone=f"1380000{f:04d}") for c in range(2 + f % 2)]
+        barrier.wait()
+        try:
+            outcomes[f] = [e.status for e in server.enrol_together(children, f"family-{f}", "parent")[0]]
+        except NotEnough:
+            outcomes[f] = []
+        server.close()
+
+    threads = [threading.Thread(target=rush, args=(f,)) for f in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(outcomes) == 8
+    stored = {f: [e.status for e in storage.submission(f"family-{f}")] for f in range(8)}
+    assert stored == outcomes
+    for f, statuses in stored.items():
+        assert statuses in ([], ["confirmed"] * (2 + f % 2))
+    taken = sum(len(statuses) for statuses in stored.values())
+    assert 4 <= taken <= 5 and storage.counts()[("winter", "week-2")] == Counts(5, taken, 0)

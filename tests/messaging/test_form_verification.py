@@ -44,7 +44,15 @@ def test_the_send_code_button_works_without_javascript_and_keeps_what_was_typed(
 
 def test_siblings_need_one_code(sms_client, aliyun, database):
     typed = child(
-        name="张一", **{"name-2": "张二", "birthdate-2": child()["birthdate"], "name-3": "张三", "birthdate-3": child()["birthdate"]}
+        name="张一",
+        **{
+            "name-2": "张二",
+            "birthdate-2": child()["birthdate"],
+            "answers-lunch-2": "yes",
+            "name-3": "张三",
+            "birthdate-3": child()["birthdate"],
+            "answers-lunch-3": "no",
+        },
     )
     post(sms_client, {**typed, "action": "send_code"})
     code = aliyun.sent[-1]["TemplateParam"]["code"]

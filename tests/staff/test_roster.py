@@ -8,7 +8,7 @@ from datetime import timedelta
 import openpyxl
 
 from forms_app.db import get_db
-from tests.app.helpers import START, program_data
+from tests.app.helpers import START, born, child, program_data, submit_form
 from tests.staff.conftest import enrol, token
 
 ROSTER = "/staff/sessions/wangjing-winter/week-1"
@@ -188,3 +188,19 @@ def test_likely_duplicates_from_different_phones_are_flagged(app, wangjing):
     assert page.count("疑似重复</span>") == 2
     row = next(line for line in page.split("<tr") if "李小明" in line)
     assert "疑似重复" not in row
+
+
+def test_siblings_enrolled_in_one_form_show_each_their_own_answers(app, wangjing):
+    """Lunch and allergies are asked per child: staff read each child's own, not the first child's for all."""
+    parent = app.test_client()
+    fields = child(**{"answers-grade": "三年级", "name-2": "王小红", "birthdate-2": born(6).isoformat(), "answers-lunch-2": "no"})
+    assert submit_form(parent, "/enrol/wangjing-winter/week-1", **fields)[0].status_code == 303
+    with app.app_context():
+        ming, hong = get_db().roster("wangjing-winter", "week-1")
+    assert (ming.name, ming.answers, hong.name, hong.answers) == ("王小明", {"lunch": True, "grade": "三年级"}, "王小红", {"lunch": False})
+    ming_page, hong_page = (wangjing.get(person(e)).get_data(as_text=True) for e in (ming, hong))
+    assert "<dt>年级</dt><dd>三年级</dd>" in ming_page and "<dt>年级</dt>" not in hong_page
+    assert "<dt>是否需要午餐</dt><dd>是</dd>" in ming_page and "<dt>是否需要午餐</dt><dd>否</dd>" in hong_page
+    rows = list(csv.reader(io.StringIO(wangjing.get(f"{ROSTER}/export.csv").get_data().decode("utf-8-sig"))))
+    name, lunch = rows[0].index("姓名"), rows[0].index("是否需要午餐")
+    assert sorted((row[name], row[lunch]) for row in rows[1:]) == [("王小明", "是"), ("王小红", "否")]
