@@ -30,8 +30,9 @@ def password_problem(password):
     return None
 
 
-def new_account(username, password, organizer, admin):
-    return StaffAccount(username, None if admin else organizer, admin, _hasher().hash(password))
+def new_account(username, password, organizer, admin, district=None):
+    """An admin has no organizer; only an admin has a district (None: every district)."""
+    return StaffAccount(username, None if admin else organizer, admin, _hasher().hash(password), district=district if admin else None)
 
 
 def with_password(account, password):
