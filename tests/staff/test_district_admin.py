@@ -9,6 +9,7 @@ import pytest
 from forms_app.db import get_db
 from forms_app.staff import accounts
 from tests.app.helpers import TODAY, program_data
+from tests.app.test_catalogue import break_file, reload
 from tests.staff.conftest import PASSWORD, enrol, login, token
 from tests.staff.test_access import refused_everywhere, state
 from tests.staff.test_accounts import cli
@@ -198,3 +199,27 @@ def test_a_district_admins_data_page_previews_and_purges_only_its_district(app, 
         assert get_db().get(ours.reference).name.startswith("已清除")
         assert get_db().get(theirs.reference).name == "乙"
     assert "xinyu-old" in logged_in(app, "district").get("/staff/data/").get_data(as_text=True)
+
+
+def test_a_broken_file_is_shown_to_its_districts_admin_and_not_to_another_districts(app, classes, chaoyang):
+    broken = break_file(classes, "xinyu-winter", organizer="jx-xinyu", title="新余市寒假托管班")
+    assert reload(app).exit_code == 1
+    assert "班级文件有问题" not in chaoyang.get("/staff/").get_data(as_text=True)
+    assert f"班级文件有问题：{broken}" in logged_in(app, "district").get("/staff/").get_data(as_text=True)
+    ours = break_file(classes, "sanlitun-winter", organizer="bj-sanlitun", title="三里屯街道寒假托管班")
+    assert reload(app).exit_code == 1
+    page = chaoyang.get("/staff/").get_data(as_text=True)
+    assert f"班级文件有问题：{ours}" in page and f"{broken}" not in page
+
+
+def test_a_district_admin_is_shown_only_its_districts_given_up_messages(app, chaoyang):
+    ours = enrol(app, "王小明", program="sanlitun-winter", phone="13912340001")
+    theirs = enrol(app, "张小红", program="xinyu-winter", phone="13912340009")
+    with app.app_context():
+        for message in get_db().claim_messages("worker-1", "2099-01-01T00:00:00+08:00", "2099-01-01T00:05:00+08:00"):
+            get_db().mark_failed(message.id, "worker-1", f"号码停机 {message.enrolment_id}", "2099-01-01T00:00:01+08:00")
+        assert get_db().failed_messages()[0] >= 2
+    page = chaoyang.get("/staff/").get_data(as_text=True)
+    assert f"号码停机 {ours.id}" in page and f"号码停机 {theirs.id}" not in page and "张小红" not in page
+    everything = logged_in(app, "district").get("/staff/").get_data(as_text=True)
+    assert f"号码停机 {ours.id}" in everything and f"号码停机 {theirs.id}" in everything
