@@ -1,7 +1,7 @@
 """Staff passwords: argon2id, with cheap parameters only under TESTING.
 
-Accounts are created from the command line, never from a web page, so a
-stolen staff session cannot mint another account.
+Accounts are created from the command line or by an admin at /staff/accounts
+(account_pages.py); only the federation-wide admin can mint another admin.
 """
 
 from dataclasses import replace
