@@ -1,5 +1,6 @@
 """The staff console: street-level staff run their own organizer's classes
-from a phone or an office PC; a district admin sees every organizer's.
+from a phone or an office PC; an admin those of every organizer in its district, or of
+all districts for the federation-wide admin.
 
 Login and the guard are in auth.py, the console's own cookie in sessions.py,
 what keeps other pages of its origin out in isolation.py, who may see what in

@@ -1,8 +1,9 @@
-"""Which programs a staff account may see: its own organizer's, or all for a district admin.
+"""Which programs, files and accounts a staff account may reach: its own organizer's; for an
+admin limited to a district, every union of that district; for the federation-wide admin, all.
 
-Every console view reaches a program, session or enrolment through these
-functions, and an out-of-bounds one is a 404, the same answer a wrong guess
-gets, so an id from another organizer reveals nothing.
+Every console view reaches a program, session, enrolment, program file or account through
+these functions, and an out-of-bounds one is a 404, the same answer a wrong guess gets, so an
+id from another organizer or district reveals nothing.
 """
 
 from flask import abort, g
@@ -12,9 +13,32 @@ from ..db import get_db
 from . import organizers
 
 
+def federation(account):
+    """The federation-wide admin: the only account that reaches every district, and the only one that makes admins."""
+    return account.admin and not account.district
+
+
+def may_act_for(account, organizer_id):
+    """By organizer id (classes/organizers.yaml), and for a district admin by that id's district
+    in the same list, never by how a file happens to spell the union's name."""
+    if federation(account):
+        return True
+    if account.admin:
+        return organizer_id is not None and organizers.district_of(organizer_id) == account.district
+    return organizer_id is not None and organizer_id == organizers.of(account)
+
+
 def may_see(account, program):
-    """By organizer id (classes/organizers.yaml), never by how a file happens to spell the union's name."""
-    return account.admin or program.organizer_id == organizers.of(account)
+    return may_act_for(account, program.organizer_id)
+
+
+def may_manage(account, other):
+    """Accounts: the federation-wide admin manages every one; a district admin the organizer
+    accounts of its own district's unions, never an admin's (its own included: that stays with
+    the federation, so a district cannot widen or lock out its own admin)."""
+    if federation(account):
+        return True
+    return account.admin and not other.admin and may_act_for(account, organizers.of(other))
 
 
 def programs():
@@ -22,8 +46,22 @@ def programs():
 
 
 def problems():
-    """The broken program files this account should fix: its organizer's, or every one for an admin."""
-    return [problem for problem in served.problems() if g.staff.admin or problem.organizer == g.staff.organizer]
+    """The broken program files this account should fix: those of the unions it reaches."""
+    resolve = organizers.registry().resolve
+    return [problem for problem in served.problems() if may_act_for(g.staff, resolve(problem.organizer))]
+
+
+def failed_messages(limit=20):
+    """(count, rows) of messages given up on, for an admin's first page: every one for the federation,
+    its own programs' for a district admin (counted among the newest `limit` x 10); None for others."""
+    if not g.staff.admin:
+        return None
+    if federation(g.staff):
+        return get_db().failed_messages(limit=limit)
+    visible = {program.id for program in programs()}
+    _count, rows = get_db().failed_messages(limit=limit * 10)
+    mine = [row for row in rows if row[0] in visible]
+    return len(mine), mine[:limit]
 
 
 def session_or_404(program_id, session_id):

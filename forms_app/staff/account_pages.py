@@ -1,5 +1,8 @@
-"""Accounts from the browser: the district admin creates, disables and resets
-organizer accounts at /staff/accounts; everyone changes their own password.
+"""Accounts from the browser: an admin creates, disables and resets organizer accounts at
+/staff/accounts; everyone changes their own password. The federation-wide admin manages every
+account and alone makes admins, federation-wide or limited to one district of
+classes/organizers.yaml; a district admin manages only its district's unions' accounts
+(access.may_manage), and every other account is the console's 404 to it.
 
 The shell commands (cli.py) still work. Each change is an audit event in a
 scope of its own (ACCOUNTS, not a program id, so it can never collide with
@@ -16,7 +19,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 
 from ..db import get_db
-from . import accounts, organizers
+from . import access, accounts, organizers
 from .auth import actor
 from .confirm import unless_confirmed
 
@@ -29,7 +32,8 @@ USERNAME = re.compile(r"^[^\s/]{1,40}$")
 class NewAccountForm(FlaskForm):
     username = StringField("用户名", render_kw={"autocapitalize": "off", "autocomplete": "off"})
     organizer = SelectField("主办工会", validate_choice=False)
-    admin = BooleanField("区总工会管理员（能看到所有主办工会的班）")
+    admin = BooleanField("管理员（不属于某个主办工会，能看到下面所选范围内所有主办工会的班）")
+    district = SelectField("管理员的范围", validate_choice=False)
     password = PasswordField("初始密码（至少 10 个字符，当面或电话告诉本人）", render_kw={"autocomplete": "new-password"})
 
 
@@ -53,12 +57,17 @@ def _admin_only():
 
 
 def _choices():
+    """The unions this admin may make an account for."""
     listed = organizers.choices()
-    if listed:
-        return listed
-    from .. import served  # no organizers.yaml: the unions the program files name
+    if not listed:
+        from .. import served  # no organizers.yaml: the unions the program files name
 
-    return sorted({(p.organizer_id, p.organizer) for p in served.catalogue().programs})
+        listed = sorted({(p.organizer_id, p.organizer) for p in served.catalogue().programs})
+    return [(value, label) for value, label in listed if access.may_act_for(g.staff, value)]
+
+
+def _district_choices():
+    return [("", "总管理员（全部区县）")] + [(d, f"区总工会管理员（{d}）") for d in organizers.districts()]
 
 
 def _audit(action, username, **detail):
@@ -73,13 +82,17 @@ def _account_or_404(username):
 
 
 def _page(form, status=200):
+    people = [person for person in get_db().all_staff() if access.may_manage(g.staff, person)]
+    shown = {person.username for person in people}
+    events = [e for e in reversed(get_db().audit(ACCOUNTS, "")) if access.federation(g.staff) or e.detail.get("username") in shown]
     return render_template(
         "staff/accounts.html",
         form=form,
-        people=get_db().all_staff(),
+        people=people,
+        federation=access.federation(g.staff),
         action=ActionForm(),
         reset=ResetForm(),
-        events=list(reversed(get_db().audit(ACCOUNTS, "")))[:100],
+        events=events[:100],
     ), status
 
 
@@ -88,6 +101,7 @@ def index():
     _admin_only()
     form = NewAccountForm()
     form.organizer.choices = [("", "请选择")] + _choices()
+    form.district.choices = _district_choices()
     if not form.is_submitted():
         return _page(form)
     if not form.validate():
@@ -99,17 +113,23 @@ def index():
         form.username.errors = ["用户名要写 1 到 40 个字符，不能有空格或“/”，如 wangjing-zhang。"]
     elif get_db().staff(username):
         form.username.errors = [f"账号“{username}”已存在：要重设密码请在下面的列表里操作。"]
-    if not form.admin.data and form.organizer.data not in known:
+    district = (form.district.data or "") if form.admin.data else ""
+    if form.admin.data and not access.federation(g.staff):
+        form.organizer.errors = [f"只有总管理员能建立管理员账号；你能为{g.staff.district}的主办工会建立账号。"]
+    elif form.admin.data and district and district not in organizers.districts():
+        form.district.errors = ["请从列表中选择管理员的范围：全部区县或其中一个区县。"]
+    elif not form.admin.data and form.organizer.data not in known:
         form.organizer.errors = ["请从列表中选择这个账号所属的主办工会。"]
     problem = accounts.password_problem(form.password.data or "")
     if problem:
         form.password.errors = [problem]
-    if form.username.errors or form.organizer.errors or form.password.errors:
+    if form.username.errors or form.organizer.errors or form.district.errors or form.password.errors:
         return _page(form, 400)
     organizer = None if form.admin.data else form.organizer.data
-    get_db().save_staff(accounts.new_account(username, form.password.data, organizer, form.admin.data))
-    _audit("staff_account_created", username, organizer=organizer, admin=bool(form.admin.data))
-    flash(f"已建立账号 {username}（{'区总工会管理员' if form.admin.data else organizers.name(organizer)}）。")
+    made = accounts.new_account(username, form.password.data, organizer, form.admin.data, district or None)
+    get_db().save_staff(made)
+    _audit("staff_account_created", username, organizer=organizer, admin=bool(form.admin.data), district=made.district)
+    flash(f"已建立账号 {username}（{organizers.scope(made)}）。")
     return redirect(url_for("staff_accounts.index"), 303)
 
 
@@ -140,9 +160,11 @@ def reset(username):
 
 
 def _acted_on(username, form):
-    """The account an admin's change is for, after the admin, existence and CSRF checks."""
+    """The account an admin's change is for, after the admin, scope, existence and CSRF checks."""
     _admin_only()
     account = _account_or_404(username)
+    if not access.may_manage(g.staff, account):
+        abort(404)
     if not form.validate_on_submit():
         abort(400)
     return account

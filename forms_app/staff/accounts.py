@@ -1,7 +1,7 @@
 """Staff passwords: argon2id, with cheap parameters only under TESTING.
 
-Accounts are created from the command line, never from a web page, so a
-stolen staff session cannot mint another account.
+Accounts are created from the command line or by an admin at /staff/accounts
+(account_pages.py); only the federation-wide admin can mint another admin.
 """
 
 from dataclasses import replace
@@ -30,8 +30,9 @@ def password_problem(password):
     return None
 
 
-def new_account(username, password, organizer, admin):
-    return StaffAccount(username, None if admin else organizer, admin, _hasher().hash(password))
+def new_account(username, password, organizer, admin, district=None):
+    """An admin has no organizer; only an admin has a district (None: every district)."""
+    return StaffAccount(username, None if admin else organizer, admin, _hasher().hash(password), district=district if admin else None)
 
 
 def with_password(account, password):

@@ -12,7 +12,7 @@ from .. import lottery, served
 from ..admission import Refused
 from ..cli import unavailable_is_a_message
 from ..db import get_db
-from . import accounts
+from . import accounts, organizers
 
 staff = AppGroup("staff", help="工作人员账号：新建、列出、停用、改密码。")
 draws = AppGroup("lottery", help="摇号。")
@@ -37,15 +37,18 @@ def _existing(username):
 @staff.command("add")
 @click.argument("username")
 @click.option("--organizer", help="主办工会编号（classes/organizers.yaml），如 bj-chaoyang-wangjing；也可写全称")
-@click.option("--admin", is_flag=True, help="区总工会管理员：能看到所有主办工会的班")
+@click.option("--admin", is_flag=True, help="管理员：不加 --district 时能看到所有区县所有主办工会的班")
+@click.option("--district", help="和 --admin 一起用：只管这个区县（classes/organizers.yaml 的 district），如 北京市朝阳区")
 @unavailable_is_a_message
-def add(username, organizer, admin):
+def add(username, organizer, admin, district):
     """新建账号（提示输入密码）。"""
     if get_db().staff(username):
         raise click.ClickException(f"账号“{username}”已存在；改密码请用 staff passwd。")
     if not admin and not organizer:
         raise click.ClickException("请用 --organizer 指定主办工会，或用 --admin 建立管理员账号。")
     registry = served.catalogue().organizers
+    if district is not None:
+        district = _district(district, admin)
     if organizer and not admin:
         found = registry.resolve(organizer)
         if found is None:
@@ -54,8 +57,21 @@ def add(username, organizer, admin):
         organizer = found
         if organizer not in {program.organizer_id for program in served.catalogue().programs}:
             click.echo(f"注意：目前没有主办工会为“{registry.name_of(organizer)}”的班级文件。", err=True)
-    get_db().save_staff(accounts.new_account(username, _password(), organizer, admin))
-    click.echo(f"已建立账号 {username}（{'管理员，能看到所有班' if admin else registry.name_of(organizer)}）。")
+    account = accounts.new_account(username, _password(), organizer, admin, district)
+    get_db().save_staff(account)
+    click.echo(f"已建立账号 {username}（{organizers.scope(account)}）。")
+
+
+def _district(district, admin):
+    """The district as organizers.yaml spells it, or a Chinese refusal naming the choices."""
+    if not admin:
+        raise click.ClickException("--district 只用于管理员账号：请同时写 --admin；主办工会的账号请用 --organizer。")
+    known = organizers.districts()
+    district = district.strip()
+    if district not in known:
+        listed = "、".join(known) if known else "（名单中还没有写 district 的工会）"
+        raise click.ClickException(f"classes/organizers.yaml 中没有区县“{district}”：请写其中一个：{listed}")
+    return district
 
 
 @staff.command("list")
@@ -63,8 +79,7 @@ def add(username, organizer, admin):
 def list_accounts():
     """列出所有账号。"""
     for account in get_db().all_staff():
-        scope = "管理员" if account.admin else served.catalogue().organizers.name_of(account.organizer)
-        click.echo(f"{account.username}\t{scope}\t{'已停用' if account.disabled else '正常'}")
+        click.echo(f"{account.username}\t{organizers.scope(account)}\t{'已停用' if account.disabled else '正常'}")
 
 
 @staff.command("disable")

@@ -3,8 +3,9 @@ and whether backups are being taken, so nobody needs `flask purge --dry-run` or 
 
 The purge runs the very transactions the daily automatic run and `flask --app forms_app purge` run
 (Storage.purge and purge_cancelled), with the same cut-offs (retention.cutoffs), after a confirmation
-step. It clears every organizer's data at once, so only an admin sees this page; others get the
-console's 404. Backup status reads the folder FORMS_APP_BACKUP_DIR names, where the scheduled
+step. It clears many organizers' data at once, so only an admin sees this page; others get the
+console's 404. An admin limited to a district previews and clears only its district's programs
+(access.py decides which). Backup status reads the folder FORMS_APP_BACKUP_DIR names, where the scheduled
 `flask --app forms_app backup` writes its dated files.
 """
 
@@ -16,6 +17,7 @@ from flask_wtf import FlaskForm
 from .. import backups, retention
 from ..clock import now
 from ..db import get_db
+from . import access
 from .auth import actor
 from .confirm import unless_confirmed
 
@@ -26,6 +28,11 @@ STALE_HOURS = 26  # a daily backup that is later than this has stopped
 def _admin_only():
     if not g.staff.admin:
         abort(404)
+
+
+def _scope():
+    """The program ids this admin's purge covers: None (all, deleted programs' rows too) for the federation."""
+    return None if access.federation(g.staff) else {program.id for program in access.programs()}
 
 
 def _backup_status():
@@ -45,7 +52,8 @@ def index():
     _admin_only()
     config = current_app.config
     ended_before, cancelled_before = retention.cutoffs(config)
-    preview = get_db().purge_preview(ended_before, cancelled_before)
+    scope = _scope()
+    preview = [row for row in get_db().purge_preview(ended_before, cancelled_before) if scope is None or row[0] in scope]
     return render_template(
         "staff/data.html",
         days=config["RETENTION_DAYS"],
@@ -76,7 +84,7 @@ def purge():
     )
     if asked:
         return asked
-    people = get_db().purge(ended_before, actor())
-    cancelled = get_db().purge_cancelled(cancelled_before, actor())
+    people = get_db().purge(ended_before, actor(), programs=_scope())
+    cancelled = get_db().purge_cancelled(cancelled_before, actor(), programs=_scope())
     flash(f"已清除：已结束班次中 {people} 人、已取消报名中 {cancelled} 人的个人信息；各班次人数统计保留。")
     return redirect(url_for("staff_data.index"), 303)

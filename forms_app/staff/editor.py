@@ -42,7 +42,7 @@ from programs.template import program_template
 
 from .. import served
 from ..db import get_db
-from . import organizers, program_form
+from . import access, organizers, program_form
 from .auth import actor
 
 bp = Blueprint("staff_editor", __name__, url_prefix="/staff/programs", template_folder="templates")
@@ -96,7 +96,7 @@ def _organizer_on_disk(path):
 
 
 def _may_edit(organizer):
-    return g.staff.admin or (organizer is not None and organizer == organizers.of(g.staff))
+    return access.may_act_for(g.staff, organizer)
 
 
 def _editable(path):
@@ -117,18 +117,19 @@ def check(path, text, creating):
     if creating and _find(path.stem) is not None:
         problems = problems + [Issue(name, 1, f"班级编号“{path.stem}”已存在，请换一个文件名。")]
     if program is not None and not _may_edit(program.organizer_id):
-        mine = organizers.of(g.staff)
-        problems = problems + [
-            Issue(
-                name,
-                _line_of_key(text, "organizer"),
-                f"organizer（主办工会）必须是你所属的“{organizers.name(mine)}”{'' if organizers.name(mine) == mine else f'（{mine}）'}：不能以别的工会名义发布班级",
-            )
-        ]
+        problems = problems + [Issue(name, _line_of_key(text, "organizer"), _not_yours())]
         program = None
     if problems:
         program = None
     return program, sorted(problems), notices
+
+
+def _not_yours():
+    if g.staff.admin:
+        return f"organizer（主办工会）必须是{g.staff.district}的主办工会（见 classes/organizers.yaml）：不能以别的区县工会的名义发布班级"
+    mine = organizers.of(g.staff)
+    said = f"“{organizers.name(mine)}”" + ("" if organizers.name(mine) == mine else f"（{mine}）")
+    return f"organizer（主办工会）必须是你所属的{said}：不能以别的工会名义发布班级"
 
 
 def _by_line(text, issues):

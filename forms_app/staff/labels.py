@@ -52,7 +52,7 @@ def event(item):
         "lottery_drawn": lambda: f"公开摇号（{detail.get('entries')} 人参加）",
         "capacity_changed": lambda: f"名额由 {detail.get('from')} 改为 {detail.get('to')}",
         "program_published": lambda: f"{'新建' if detail.get('created') else '修改'}并发布班级文件 {detail.get('path')}",
-        "staff_account_created": lambda: f"新建账号 {detail.get('username')}" + ("（区总工会管理员）" if detail.get("admin") else ""),
+        "staff_account_created": lambda: f"新建账号 {detail.get('username')}" + _admin_scope(detail),
         "staff_account_disabled": lambda: f"停用账号 {detail.get('username')}",
         "staff_password_reset": lambda: f"重设账号 {detail.get('username')} 的密码",
         "staff_password_changed": lambda: f"{detail.get('username')} 修改了自己的密码",
@@ -67,3 +67,9 @@ def event(item):
 def sms_kind(kind, payload=None):
     """What an SMS was about, as staff read it (a lottery result says won or not)."""
     return texts.LABELS.get(texts.template_for(kind, payload or {}), kind)
+
+
+def _admin_scope(detail):
+    if not detail.get("admin"):
+        return ""
+    return f"（区总工会管理员：{detail['district']}）" if detail.get("district") else "（总管理员，全部区县）"

@@ -67,7 +67,9 @@ class Counts:
 
 @dataclass(frozen=True)
 class StaffAccount:
-    """A console login; `organizer` limits what it sees unless `admin` (district admin).
+    """A console login; `organizer` limits what it sees unless `admin`. An admin with a
+    `district` (a district value of classes/organizers.yaml) is that district's union
+    federation and reaches only its unions; without one it is the federation-wide admin.
     A session is valid only for the `generation` it was opened in (see `end_sessions`)."""
 
     username: str
@@ -76,6 +78,7 @@ class StaffAccount:
     password_hash: str
     disabled: bool = False
     generation: int = 0
+    district: str | None = None
 
 
 @dataclass(frozen=True)

@@ -209,6 +209,13 @@ MIGRATIONS = [
         CREATE INDEX enrolments_offers ON enrolments (status, offer_expires_at);
         """,
     ),
+    (
+        11,
+        "an admin account may be limited to one district's unions",
+        """
+        ALTER TABLE staff ADD COLUMN district TEXT;
+        """,
+    ),
 ]
 
 LEDGER = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"

@@ -23,7 +23,7 @@ from ..clock import now, stamp
 from ..references import new_code, new_link_token
 from . import Counts, Duplicate, Event, Lottery, NotEnough, StaffAccount, UnknownSession, migrations, outbox, records
 
-STAFF_COLUMNS = "username, organizer, admin, password_hash, disabled, generation"
+STAFF_COLUMNS = "username, organizer, admin, password_hash, disabled, generation, district"
 LOTTERY_COLUMNS = "program, session, seed, commitment, committed_at, drawn_at, publication"
 # The SQL test for a row that takes one of the session's places, from the one list capacity.py keeps.
 HOLDS_PLACE = "status IN ({})".format(", ".join(f"'{status}'" for status in capacity.HOLDS_PLACE))
@@ -450,12 +450,22 @@ class Storage:
         with self.database.writing() as tx:
             tx.run(
                 """
-                INSERT INTO staff (username, organizer, admin, password_hash, disabled, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO staff (username, organizer, admin, district, password_hash, disabled, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (username) DO UPDATE SET organizer = excluded.organizer, admin = excluded.admin,
-                    password_hash = excluded.password_hash, disabled = excluded.disabled, updated_at = excluded.updated_at
+                    district = excluded.district, password_hash = excluded.password_hash, disabled = excluded.disabled,
+                    updated_at = excluded.updated_at
                 """,
-                [account.username, account.organizer, int(account.admin), account.password_hash, int(account.disabled), at, at],
+                [
+                    account.username,
+                    account.organizer,
+                    int(account.admin),
+                    account.district,
+                    account.password_hash,
+                    int(account.disabled),
+                    at,
+                    at,
+                ],
             )
 
     def all_staff(self):
@@ -509,17 +519,19 @@ class Storage:
 
     # --- retention and operations ----------------------------------------------------------
 
-    def purge(self, ended_before, actor):
+    def purge(self, ended_before, actor, programs=None):
         """Anonymise enrolments of sessions that ended before that date; statuses and counts stay.
+        `programs` (ids), when given, limits it to those: a district admin clears only its district's.
         Returns the number of people anonymised."""
         with self.database.writing() as tx:
-            return self._purge_ended(tx, ended_before, actor)
+            return self._purge_ended(tx, ended_before, actor, programs)
 
-    def purge_cancelled(self, cancelled_before, actor):
+    def purge_cancelled(self, cancelled_before, actor, programs=None):
         """Anonymise enrolments cancelled before that moment (an aware datetime), once their grace
-        period is over: nobody needs a cancelled child's name. Returns the number anonymised."""
+        period is over: nobody needs a cancelled child's name. `programs` limits it as for purge.
+        Returns the number anonymised."""
         with self.database.writing() as tx:
-            return self._purge_cancelled(tx, cancelled_before, actor)
+            return self._purge_cancelled(tx, cancelled_before, actor, programs)
 
     def purge_due(self, day, ended_before, cancelled_before, actor):
         """The scheduled retention run: both purges at most once per `day` across every worker and
@@ -800,17 +812,17 @@ class Storage:
 
     # --- the steps transactions share ------------------------------------------------------
 
-    def _purge_ended(self, tx, ended_before, actor):
+    def _purge_ended(self, tx, ended_before, actor, programs=None):
         anonymised = 0
         ended = tx.all("SELECT program, session FROM places WHERE ends < ? ORDER BY program, session", [ended_before.isoformat()])
-        for row in ended:
+        for row in _within(ended, programs):
             count = self._anonymise(tx, "program = ? AND session = ? AND purged_at IS NULL", [row["program"], row["session"]])
             if count:
                 self._event(tx, row["program"], row["session"], None, "purged", actor, {"people": count})
             anonymised += count
         return anonymised
 
-    def _purge_cancelled(self, tx, cancelled_before, actor):
+    def _purge_cancelled(self, tx, cancelled_before, actor, programs=None):
         cutoff = cancelled_before.isoformat(timespec="milliseconds")
         sessions = tx.all(
             """
@@ -820,7 +832,7 @@ class Storage:
             [cutoff],
         )
         anonymised = 0
-        for row in sessions:
+        for row in _within(sessions, programs):
             where = "program = ? AND session = ? AND status = 'cancelled' AND purged_at IS NULL AND updated_at < ?"
             count = self._anonymise(tx, where, [row["program"], row["session"], cutoff])
             if count:
@@ -1024,9 +1036,20 @@ class Storage:
         return [records.enrolment(row) for row in tx.all(records.WITH_POSITION + where, params)]
 
 
+def _within(rows, programs):
+    """The session rows of those program ids, or every row when `programs` is None."""
+    return rows if programs is None else [row for row in rows if row["program"] in programs]
+
+
 def _account(row):
     return StaffAccount(
-        row["username"], row["organizer"], bool(row["admin"]), row["password_hash"], bool(row["disabled"]), row["generation"]
+        row["username"],
+        row["organizer"],
+        bool(row["admin"]),
+        row["password_hash"],
+        bool(row["disabled"]),
+        row["generation"],
+        row["district"],
     )
 
 

@@ -2,7 +2,7 @@
 
 import functools
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -80,6 +80,16 @@ def test_staff_accounts_are_saved_replaced_and_listed(storage):
     assert storage.all_staff() == [admin, replace(li, disabled=True)]
 
 
+def test_a_district_admin_keeps_its_district_and_a_save_can_widen_or_narrow_it(storage):
+    chaoyang = StaffAccount("chaoyang", None, True, "hash-3", district="北京市朝阳区")
+    storage.save_staff(chaoyang)
+    assert storage.staff("chaoyang").district == "北京市朝阳区"
+    storage.save_staff(replace(chaoyang, district=None))
+    assert storage.staff("chaoyang").district is None
+    storage.save_staff(replace(chaoyang, district="江西省新余市"))
+    assert [a.district for a in storage.all_staff()] == ["江西省新余市"]
+
+
 def test_a_lottery_seed_is_committed_once_and_the_draw_runs_once(storage, backend):
     [committed] = storage.lotteries()
     assert (committed.program, committed.commitment, committed.drawn_at) == ("draw", lottery.commitment(committed.seed), None)
@@ -111,3 +121,17 @@ def test_purge_anonymises_ended_sessions_and_keeps_counts(storage):
     assert (purged.phone, purged.birthdate, purged.status) == ("", None, "confirmed") and old.name not in purged.name
     assert storage.get(later.reference) == later
     assert storage.counts() == before
+
+
+def test_a_purge_limited_to_some_programs_leaves_the_others_alone(storage):
+    storage.sync_places([replace(p, ends=date(2026, 1, 9)) for p in PLACES], "stamp-2", "test")
+    winter, draw = enrol(storage, 1), enrol(storage, 2, program="draw")
+    storage.cancel(winter.reference, "parent")
+    storage.cancel(draw.reference, "parent")
+    assert storage.purge(date(2026, 6, 1), "staff:chaoyang", programs={"elsewhere"}) == 0
+    assert storage.purge_cancelled(datetime.now(UTC) + timedelta(days=1), "staff:chaoyang", programs={"elsewhere"}) == 0
+    assert storage.get(winter.reference).name == winter.name
+    assert storage.purge(date(2026, 6, 1), "staff:chaoyang", programs={"winter"}) == 1
+    assert storage.get(winter.reference).name != winter.name and storage.get(draw.reference).name == draw.name
+    assert storage.purge_cancelled(datetime.now(UTC) + timedelta(days=1), "staff:all") == 1
+    assert storage.get(draw.reference).name != draw.name

@@ -19,7 +19,7 @@ def test_staff_add_list_disable_passwd(app):
     assert cli(app, "staff", "add", "nobody").exit_code == 1
 
     listing = cli(app, "staff", "list").output
-    assert f"wj2\t{WANGJING}\t正常" in listing and "district\t管理员\t正常" in listing
+    assert f"wj2\t{WANGJING}\t正常" in listing and "district\t总管理员（全部区县）\t正常" in listing
 
     assert cli(app, "staff", "disable", "wj2").exit_code == 0
     assert "wj2\t望京街道总工会\t已停用" in cli(app, "staff", "list").output
