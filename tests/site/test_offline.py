@@ -60,12 +60,16 @@ def saved(page):
 
 
 def wait_until_saved(page, *paths):
-    """The worker saves in the background; wait until the cache itself holds every path."""
+    """The worker saves in the background; wait until the cache itself holds every path, and until
+    the page has stopped loading (a parent does not lose signal within the same instant; a save
+    still under way when the page is reloaded offline can leave the saved places empty)."""
+    page.wait_for_load_state("networkidle")
     page.wait_for_function(
         f"paths => ({SAVED_URLS})().then(urls => paths.every(p => urls.some(u => new URL(u).pathname === p)))",
         arg=list(paths),
         timeout=15000,
     )
+    page.wait_for_load_state("networkidle")
 
 
 def later(context, page):
