@@ -68,6 +68,15 @@ def browser():
         chromium.close()
 
 
+@pytest.fixture
+def phone(browser):
+    """A 360 px wide phone in Chinese, the screen parents and street staff use (tests/site has its own,
+    with the catalogue's service worker blocked)."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN", accept_downloads=True)
+    yield context.new_page()
+    context.close()
+
+
 @pytest.fixture(scope="session")
 def axe_source():
     """axe-core's source for tests/axe.violations, or a NOT TESTED skip without it."""

@@ -129,6 +129,19 @@ def api_child(**changes):
     return body
 
 
+def fill_in_browser(page, name="王小明", phone="13912340001", lunch=True):
+    """Fill the enrol form in a real browser as a parent does, consent ticked; `lunch` answers the
+    test programs' lunch question (a program without questions passes False)."""
+    page.fill("#name", name)
+    page.fill("#birthdate", born(8).isoformat())
+    page.fill("#guardian_name", "王建国")
+    page.fill("#phone", phone)
+    page.fill("#employer", "北京望京科技有限公司")
+    if lunch:
+        page.check("input[name=answers-lunch][value=yes]")
+    page.check("#consent")
+
+
 def submit_form(client, path, **fields):
     """GET the form for its CSRF token and submission id, then POST it like a browser."""
     page = client.get(path).get_data(as_text=True)

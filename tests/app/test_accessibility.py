@@ -7,34 +7,17 @@ The markup is the same whichever database is underneath, so these run on SQLite 
 
 import pytest
 
-from tests.app.helpers import born
+from tests.app.helpers import fill_in_browser
 from tests.axe import every_scheme, report
 
 FORM = "/enrol/wangjing-winter/week-1"
 LOTTERY = "/enrol/wangjing-lottery/week-1"
 
 
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN")
-    yield context.new_page()
-    context.close()
-
-
-def fill(page, name, phone):
-    page.fill("#name", name)
-    page.fill("#birthdate", born(8).isoformat())
-    page.fill("#guardian_name", "王建国")
-    page.fill("#phone", phone)
-    page.fill("#employer", "北京望京科技有限公司")
-    page.locator("input[name=answers-lunch][value=yes]").check()
-    page.check("#consent")
-
-
 def enrol(page, url, name, phone):
     """Enrol through the form as a parent does; the result page's URL."""
     page.goto(url)
-    fill(page, name, phone)
+    fill_in_browser(page, name, phone)
     page.click("form.card button[type=submit]:not([value=send_code])")
     page.wait_for_url("**/r/*")
     return page.url

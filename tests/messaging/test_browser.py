@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.app.helpers import born, rows
+from tests.app.helpers import fill_in_browser, rows
 from tests.messaging.conftest import TEMPLATES
 
 FORM = "/enrol/wangjing-winter/week-1"
@@ -30,23 +30,13 @@ def page_with(browser, javascript):
     return context, context.new_page()
 
 
-def fill(page):
-    page.fill("#name", "王小明")
-    page.fill("#birthdate", born(8).isoformat())
-    page.fill("#guardian_name", "王建国")
-    page.fill("#phone", "13912340001")
-    page.fill("#employer", "北京望京科技有限公司")
-    page.check("input[name=answers-lunch][value=yes]")
-    page.check("#consent")
-
-
 def test_with_javascript_the_button_sends_the_code_and_counts_down(browser, server, aliyun, database):
     context, page = page_with(browser, javascript=True)
     problems = []
     page.on("console", lambda message: problems.append(message.text) if "Content Security Policy" in message.text else None)
     page.on("pageerror", lambda error: problems.append(str(error)))
     page.goto(server.url + FORM)
-    fill(page)
+    fill_in_browser(page)
     page.click("[data-send-code]")
     button = page.locator("[data-send-code]")
     expect(button).to_have_text(re.compile(r"^\d+ 秒后可重新获取$"))
@@ -65,7 +55,7 @@ def test_with_javascript_the_button_sends_the_code_and_counts_down(browser, serv
 def test_without_javascript_the_first_submit_sends_the_code_and_keeps_the_form(browser, server, aliyun, database):
     context, page = page_with(browser, javascript=False)
     page.goto(server.url + FORM)
-    fill(page)
+    fill_in_browser(page)
     page.click("button:not([data-send-code])")
     page.wait_for_load_state()
     assert "验证码已发送到 139****0001" in page.inner_text("main")

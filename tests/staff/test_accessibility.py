@@ -19,13 +19,6 @@ LOTTERY = "/staff/sessions/wangjing-lottery/week-1"
 
 
 @pytest.fixture
-def phone(browser):
-    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN")
-    yield context.new_page()
-    context.close()
-
-
-@pytest.fixture
 def more_classes(classes):
     """A closed lottery to draw and a file that never passed its checks, written before the app loads."""
     now = datetime.now(SHANGHAI)

@@ -3,16 +3,8 @@
 Publishing a program from the browser is test_journey.py."""
 
 import openpyxl
-import pytest
 
 from tests.staff.conftest import PASSWORD, enrol
-
-
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN", accept_downloads=True)
-    yield context.new_page()
-    context.close()
 
 
 def test_staff_log_in_check_a_child_in_and_download_the_roster(app, serve, phone, tmp_path):

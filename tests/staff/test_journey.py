@@ -20,7 +20,7 @@ from forms_app import backups
 from forms_app.clock import now
 from forms_app.db import get_db
 from forms_app.staff import accounts
-from tests.app.helpers import ROOT, TODAY, OnePortServer, born
+from tests.app.helpers import ROOT, TODAY, OnePortServer, fill_in_browser
 from tests.staff.conftest import PASSWORD, WANGJING
 
 SCREENSHOTS = ROOT / "docs" / "images" / "staff"
@@ -258,12 +258,7 @@ def test_a_new_organizer_account_publishes_a_program_and_a_parent_enrols_without
         shoot(page, "catalogue-page", phone)
         page.locator('a[href*="/enrol/wangjing-summer/session-1"]').first.click()
         page.wait_for_url("**/enrol/wangjing-summer/session-1")
-        page.fill("#name", "王小明")
-        page.fill("#birthdate", born(8).isoformat())
-        page.fill("#guardian_name", "王建国")
-        page.fill("#phone", "13912340001")
-        page.fill("#employer", "北京望京科技有限公司")
-        page.check("#consent")
+        fill_in_browser(page, lunch=False)
         page.click("text=提交报名")
         page.wait_for_load_state()
         assert "报名成功" in page.content()
