@@ -255,9 +255,7 @@ class Storage:
             if found is None or found.status != capacity.OFFERED:
                 return found, []
             if found.offer_expires_at <= _iso(at):
-                self._end_offer(tx, found, "offer_expired", actor)
-                promoted = self._promote(tx, found.program, found.session, actor)
-                return self._one(tx, "id = ?", [found.id]), promoted
+                return self._let_go(tx, found, "offer_expired", actor)
             self._set_status(tx, found.id, capacity.CONFIRMED)
             self._event(tx, found.program, found.session, found.id, "offer_accepted", actor, {"until": found.offer_expires_at})
             return self._one(tx, "id = ?", [found.id]), []
@@ -269,9 +267,7 @@ class Storage:
             found = self._locked_enrolment(tx, reference)
             if found is None or found.status != capacity.OFFERED:
                 return found, []
-            self._end_offer(tx, found, "offer_declined", actor)
-            promoted = self._promote(tx, found.program, found.session, actor)
-            return self._one(tx, "id = ?", [found.id]), promoted
+            return self._let_go(tx, found, "offer_declined", actor)
 
     def expire_offers(self, at, actor):
         """([ended], [offered next]): every offer whose deadline is at or before `at` (an aware datetime)
@@ -976,6 +972,12 @@ class Storage:
         )
         self._event(tx, enrolment.program, enrolment.session, enrolment.id, "offered", actor, {"from": capacity.WAITLISTED, "until": until})
         self._outbox(tx, notices.place_changed(self._one(tx, "id = ?", [enrolment.id]), notices.OFFERED, stamp()))
+
+    def _let_go(self, tx, offer, action, actor):
+        """(the ended offer, [offered next]): one family's offer ends and its place moves on at once."""
+        self._end_offer(tx, offer, action, actor)
+        promoted = self._promote(tx, offer.program, offer.session, actor)
+        return self._one(tx, "id = ?", [offer.id]), promoted
 
     def _end_offer(self, tx, offer, action, actor):
         """An offer declined or run out: the place is let go (the caller promotes the next in line).
