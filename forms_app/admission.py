@@ -37,10 +37,11 @@ def gate(program, at):
         raise Refused("closed", f"报名已于北京时间 {labels.moment(closes)} 截止。")
 
 
-def admit(applicant, submission, actor):
-    """(Enrolment, replayed); a second live request for the same person is refused, not doubled."""
+def admit(applicant, submission, actor, proof=None):
+    """(Enrolment, replayed); a second live request for the same person is refused, not doubled.
+    A `proof` that proves nothing raises storage's Unproven, for the code field to say why."""
     try:
-        enrolment, replayed = get_db().enrol(applicant, submission, actor)
+        enrolment, replayed = get_db().enrol(applicant, submission, actor, proof)
     except Duplicate:
         outcomes.refused("duplicate", applicant.program, applicant.session, actor)
         raise Refused(
@@ -51,15 +52,16 @@ def admit(applicant, submission, actor):
     return enrolment, replayed
 
 
-def admit_together(applicants, submission, actor):
+def admit_together(applicants, submission, actor, proof=None):
     """([Enrolment], replayed) for siblings the parent asked to enrol all or none: every child
-    confirmed, or Refused with nothing written and the number of places left in the sentence."""
+    confirmed, or Refused with nothing written and the number of places left in the sentence
+    (or Unproven, as for `admit`)."""
     first = applicants[0]
     if len({person_key(a, None) for a in applicants}) < len(applicants):
         outcomes.refused("duplicate", first.program, first.session, actor)
         raise Refused("duplicate", "同一个孩子填了两次，请检查每个孩子的姓名和出生日期。")
     try:
-        enrolments, replayed = get_db().enrol_together(applicants, submission, actor)
+        enrolments, replayed = get_db().enrol_together(applicants, submission, actor, proof)
     except Duplicate as duplicate:
         outcomes.refused("duplicate", first.program, first.session, actor)
         raise Refused(

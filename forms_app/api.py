@@ -14,6 +14,7 @@ from .db import enrolment_or_404, get_db
 from .forms import SIBLINGS, api_submission_id
 from .limits import enrol_limits
 from .openapi import spec
+from .storage import Unproven
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 AVAILABILITY_MAX_AGE = 5
@@ -82,27 +83,39 @@ def create():
         outcomes.refused(refused.code, program.id, session.id, "api")
         return _error(409, refused.code, refused.message)
     applicants, errors = _check_family(program, session, data)
-    unproven = None if errors else verification.problem(program, applicants[0].phone, data.get("code"))
-    if unproven:
-        errors = {"code": unproven}
+    trouble, proof = (None, None) if errors else verification.proof(program, applicants[0].phone, data.get("code"))
+    if trouble:
+        errors = {"code": trouble}
+    try:
+        response = None if errors else _enrol_family(program, session, applicants, data, proof)
+    except Unproven as unproven:
+        errors = {"code": verification.unproven_sentence(unproven)}
     if errors:
         outcomes.invalid(errors, program.id, session.id, "api")
         return jsonify({"errors": errors}), 422
+    verification.proven(proof)
     limits.checked()
+    return response
+
+
+def _enrol_family(program, session, applicants, data, proof):
+    """The answer for a family whose fields all passed; the first child's enrolment carries the
+    code (`proof`), and once it did not raise Unproven the phone is proven for the others."""
     submission = api_submission_id(request.headers.get("Idempotency-Key", ""), data)
     if len(applicants) > 1 and data.get("siblings") == ALL_OR_NONE and program.registration.mode != "lottery":
         try:
-            enrolments, replayed = admit_together(applicants, submission, "api")
+            enrolments, replayed = admit_together(applicants, submission, "api", proof)
         except Refused as refused:
             return _error(409, refused.code, refused.message)
         return _answer(enrolments, [], program, session, replayed)
     enrolments, refusals = [], []
     for applicant in applicants:
         try:
-            enrolment, replayed = admit(applicant, submission, "api")
+            enrolment, replayed = admit(applicant, submission, "api", proof)
             enrolments.append(enrolment)
         except Refused as refused:
             refusals.append(refused)
+        proof = None
     if not enrolments:
         return _error(409, refusals[0].code, refusals[0].message)
     return _answer(enrolments, refusals, program, session, replayed)

@@ -12,6 +12,7 @@ from .db import enrolment_or_404, get_db
 from .forms import CancelForm, LookupForm, applicants_data, enrol_form, siblings_choice, submission_id
 from .limits import enrol_limits, lookup_limits
 from .references import normalize_code
+from .storage import Unproven
 
 bp = Blueprint("parents", __name__)
 
@@ -44,15 +45,26 @@ def enrol(program_id, session_id):
     checked = _check_all(form, program, session)
     if checked is None:
         return _form_page(program, session, form, 422)
-    unproven = verification.form_gate(program, session, form, checked[0].phone)
-    if unproven is not None:
-        return unproven
+    page, proof = verification.form_gate(program, session, form, checked[0].phone)
+    if page is not None:
+        return page
+    try:
+        response = _enrol_family(program, session, form, checked, proof)
+    except Unproven as unproven:
+        return verification.form_unproven(program, session, form, unproven)
+    verification.proven(proof)
     limits.checked()
+    return response
+
+
+def _enrol_family(program, session, form, checked, proof):
+    """The answer for a family whose fields all passed; the first child's enrolment carries the
+    code (`proof`), and once it did not raise Unproven the phone is proven for the others."""
     answered, refusals = [], []
     submission = submission_id(form.submission.data, checked[0].phone)
     if len(checked) > 1 and siblings_choice(form) == ALL_OR_NONE:
         try:
-            answered = admit_together(checked, submission, "parent")[0]
+            answered = admit_together(checked, submission, "parent", proof)[0]
         except Refused as refused:
             # Nothing was written: the form comes back as typed, the reason beside the choice.
             form.siblings.errors = [refused.message]
@@ -60,9 +72,10 @@ def enrol(program_id, session_id):
         return redirect(url_for("parents.result", reference=answered[0].reference), 303)
     for applicant in checked:
         try:
-            answered.append(admit(applicant, submission, "parent")[0])
+            answered.append(admit(applicant, submission, "parent", proof)[0])
         except Refused as refused:
             refusals.append(refused)
+        proof = None
     if not answered:
         return render_template("refused.html", program=program, session=session, refused=refusals[0]), 409
     for refused in refusals:

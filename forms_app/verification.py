@@ -28,6 +28,7 @@ from programs.phones import mask, normalize_mobile
 from .clock import now
 from .db import get_db
 from .messaging.senders import NotConfigured, SendFailed, from_config
+from .storage import Proof
 
 log = logging.getLogger(__name__)
 bp = Blueprint("verification", __name__, url_prefix="/api")
@@ -117,20 +118,31 @@ def send_code(phone):
     return 202, f"验证码已发送到 {mask(phone)}，5 分钟内有效。"
 
 
-def problem(program, phone, code):
-    """None when `phone` may enrol in `program` now (proven, or not required); else the sentence for the code field."""
+def proof(program, phone, code):
+    """(sentence, Proof): the sentence for the code field when no enrolment should be tried;
+    otherwise the Proof the enrolment must pass (`Storage.enrol`), None when the phone needs
+    none (proven in this browser, or not required). The code is checked, and used up, in the
+    enrolment's own transaction; `proven` afterwards remembers the phone."""
     if not required(program) or verified(phone):
-        return None
+        return None, None
     code = "".join(str(code or "").split())
     if not code:
-        return PROBLEMS["missing"]
+        return PROBLEMS["missing"], None
     if not re.fullmatch(r"[0-9]{6}", code):
-        return "验证码是 6 位数字"
-    result = get_db().check_code(phone, _digest(phone, code), now(), MAX_TRIES)
-    if result == "ok":
-        _remember(phone)
-        return None
-    return PROBLEMS[result]
+        return "验证码是 6 位数字", None
+    return None, Proof(phone, _digest(phone, code), now(), MAX_TRIES)
+
+
+def proven(offered):
+    """After an enrolment took `offered` (a Proof or None) without Unproven: this browser has now
+    proven the phone, so siblings and a retry need no second code."""
+    if offered is not None:
+        _remember(offered.phone)
+
+
+def unproven_sentence(unproven):
+    """What the code field says when `Storage.enrol` raised Unproven."""
+    return PROBLEMS[unproven.reason]
 
 
 @bp.post("/verification")
@@ -187,17 +199,23 @@ def form_send(program, session, form):
 
 
 def form_gate(program, session, form, phone):
-    """None when the form may enrol; else the form again: the code sent (first submit without
-    one), or the code's problem beside its field. Nothing is written in either case."""
+    """(page, Proof): the form again when no enrolment should be tried, with the code sent
+    (first submit without one) or its problem beside its field, nothing written; otherwise
+    the Proof to enrol with, as `proof` gives it."""
     if not required(program) or verified(phone):
-        return None
+        return None, None
     if not request.form.get("code", "").strip():
         status, message = send_code(phone)
         if status == 202:
-            return _render(program, session, form, 200, sent=message + "请填写验证码后再次提交。")
-        return _render(program, session, form, status if status == 429 else 422, error=message)
-    trouble = problem(program, phone, request.form.get("code"))
-    return None if trouble is None else _render(program, session, form, 422, error=trouble)
+            return _render(program, session, form, 200, sent=message + "请填写验证码后再次提交。"), None
+        return _render(program, session, form, status if status == 429 else 422, error=message), None
+    trouble, offered = proof(program, phone, request.form.get("code"))
+    return (None, offered) if trouble is None else (_render(program, session, form, 422, error=trouble), None)
+
+
+def form_unproven(program, session, form, unproven):
+    """The form again, everything typed kept, with why the code proved nothing beside its field."""
+    return _render(program, session, form, 422, error=unproven_sentence(unproven))
 
 
 def init_app(app):

@@ -8,7 +8,7 @@ The transactions themselves are `rules.py`, written once; `sqlite.py` and
 import time
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 # The longest a request, or a command, waits for the database in total: well inside gunicorn's
 # 30 s worker timeout, so a stuck lock ends in a clean 503 and the worker lives to answer.
@@ -118,6 +118,27 @@ class Places:
     mode: str
     ends: date | None = None
     offer_hours: int | None = None
+
+
+@dataclass(frozen=True)
+class Proof:
+    """The SMS code a parent sent with an enrolment, as `check_code` takes it. It admits the
+    enrolment only if it proves `phone`, and the transaction that writes the enrolment is the
+    one that uses it up: at a 09:00 rush a parent then costs one write turn, not two."""
+
+    phone: str
+    code_hash: str
+    at: datetime
+    max_tries: int
+
+
+class Unproven(Exception):
+    """The code sent with an enrolment did not prove the phone, so nothing was enrolled; a wrong
+    try was counted. `reason` is what `check_code` says: missing, expired, burnt or wrong."""
+
+    def __init__(self, reason):
+        super().__init__(reason)
+        self.reason = reason
 
 
 class Duplicate(Exception):

@@ -216,6 +216,13 @@ MIGRATIONS = [
         ALTER TABLE staff ADD COLUMN district TEXT;
         """,
     ),
+    (
+        12,
+        "an enrolment uses up its verification code in its own transaction",
+        """
+        ALTER TABLE phone_codes ADD COLUMN proved_by TEXT;
+        """,
+    ),
 ]
 
 LEDGER = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"

@@ -21,7 +21,7 @@ from programs.model import SHANGHAI
 from .. import capacity, notices
 from ..clock import now, stamp
 from ..references import new_code, new_link_token
-from . import Counts, Duplicate, Event, Lottery, NotEnough, StaffAccount, UnknownSession, migrations, outbox, records
+from . import Counts, Duplicate, Event, Lottery, NotEnough, StaffAccount, UnknownSession, Unproven, migrations, outbox, records
 
 STAFF_COLUMNS = "username, organizer, admin, password_hash, disabled, generation, district"
 LOTTERY_COLUMNS = "program, session, seed, commitment, committed_at, drawn_at, publication"
@@ -58,6 +58,14 @@ POSITION_OF_NEW = f"""
           AND w.status = '{capacity.WAITLISTED}' AND w.id <> enrolments.id
     ) END"""
 CODE_DRAWS = 20
+# A verification code sent with an enrolment is used up in the enrolment's own transaction, before the
+# session's lock: PROVE marks the phone's row with this attempt's token when the code is right, unused,
+# unexpired and not burnt (as `check_code` decides), and the enrolling statement inserts only WHERE PROVEN.
+PROVE = (
+    "UPDATE phone_codes SET code_hash = NULL, expires_at = NULL, proved_by = ?"
+    " WHERE phone = ? AND code_hash = ? AND expires_at > ? AND tries < ?"
+)
+PROVEN = "EXISTS (SELECT 1 FROM phone_codes WHERE phone = ? AND proved_by = ?)"
 
 
 class Storage:
@@ -132,10 +140,12 @@ class Storage:
 
     # --- a family's requests ---------------------------------------------------------------
 
-    def enrol(self, applicant, submission, actor):
+    def enrol(self, applicant, submission, actor, proof=None):
         """(Enrolment, replayed): a repeat of the same submission returns the first answer.
         Raises Duplicate for a second live enrolment of the same person, UnknownSession for
-        a session the catalogue never synced.
+        a session the catalogue never synced. With a `proof` (the parent's SMS code) nothing is
+        enrolled unless it proves the phone; it is used up in the same transaction (Unproven,
+        after counting the wrong try, when it does not; a repeat needs no code again).
 
         Every enrolment of a session queues on its lock, so the lock is held for as little as
         possible: the row, its keys and its stamp are made before it, and the decision, the
@@ -145,24 +155,38 @@ class Storage:
         meets; only when it inserted nothing does a read afterwards ask which one it was."""
         at = stamp()
         keys = [records.person_key(applicant, capacity.LOTTERY), records.person_key(applicant, None)]
+        token = secrets.token_hex(8)
         for _ in range(CODE_DRAWS):
             row = records.new_enrolment(applicant, submission, None, new_code(), at)
-            added = self.database.insert_locked(*self._admission(applicant, row, keys, actor, at))
+            added = self.database.insert_locked(*self._admission(applicant, row, keys, actor, at, proof, token))
             if added:
                 return records.enrolment(added[0]), False
             with self.database.reading() as tx:
                 replay = self._one(tx, "request_key = ?", [row["request_key"]])
                 if replay:
                     return replay, True
-                place = tx.one("SELECT mode FROM places WHERE program = ? AND session = ?", [applicant.program, applicant.session])
-                self._refuse_duplicate(tx, applicant, applicant.session, place and place["mode"])
-                if place is None:
-                    raise UnknownSession(f"{applicant.program}/{applicant.session}")
-            # Nothing held the row back but its code (or what held it went away, such as a
-            # cancelled duplicate): draw a new code and try again.
+                unproven = proof is not None and not tx.one(f"SELECT {PROVEN} AS proven", [proof.phone, token])["proven"]
+                if not unproven:
+                    place = tx.one("SELECT mode FROM places WHERE program = ? AND session = ?", [applicant.program, applicant.session])
+                    self._refuse_duplicate(tx, applicant, applicant.session, place and place["mode"])
+                    if place is None:
+                        raise UnknownSession(f"{applicant.program}/{applicant.session}")
+            if unproven:
+                proof = self._unproven(proof)
+            # Otherwise nothing held the row back but its code (or what held it went away, such
+            # as a cancelled duplicate): draw a new code and try again.
         raise RuntimeError(f"no enrolment inserted after {CODE_DRAWS} tries")
 
-    def enrol_together(self, applicants, submission, actor):
+    def _unproven(self, proof):
+        """Why a code sent with an enrolment proved nothing, as `check_code` finds it (so the wrong
+        try counts): raises Unproven; returns None, no proof needed any more, in the one case
+        where `check_code` now accepts it (a new code arrived in between)."""
+        reason = self.check_code(proof.phone, proof.code_hash, proof.at, proof.max_tries)
+        if reason != "ok":
+            raise Unproven(reason)
+        return None
+
+    def enrol_together(self, applicants, submission, actor, proof=None):
         """([Enrolment], replayed): siblings in a first-come session, all confirmed or none written.
 
         A parent who chose "all or none" must never find one child confirmed and another
@@ -171,46 +195,65 @@ class Storage:
         either all taken or all free. Raises NotEnough (nothing written) when they do not all
         fit now (`capacity.all_fit`), Duplicate when one of them already holds a live
         enrolment, UnknownSession for a session never synced. A resent submission returns
-        the first answer."""
+        the first answer. A `proof` is used up as in `enrol`, and stays used up when the
+        group is refused, as the phone it proved stays proven."""
         first = applicants[0]
-        with self.database.writing() as tx:
-            place = self._lock(tx, first.program, first.session)
-            if place is None:
-                raise UnknownSession(f"{first.program}/{first.session}")
-            if place["mode"] == capacity.LOTTERY:
-                raise ValueError("a lottery session keeps siblings together by its draw, not by enrol_together")
-            replays = [self._one(tx, "request_key = ?", [records.request_key(a, submission)]) for a in applicants]
-            if all(replays):
-                return replays, True
-            keys = set()
-            for applicant in applicants:
-                self._refuse_duplicate(tx, applicant, applicant.session, place["mode"])
-                key = records.person_key(applicant, place["mode"])
-                if key in keys:
-                    raise ValueError("the same child twice in one group")
-                keys.add(key)
-            held, waiting = self._tally(tx, first.program, first.session, place["capacity"])
-            if not capacity.all_fit(place["capacity"], held, waiting, len(applicants)):
-                raise NotEnough(capacity.remaining(place["capacity"], held) if waiting == 0 else 0)
-            added = []
-            for applicant in applicants:
-                row = self._insert_enrolment(tx, applicant, submission, capacity.CONFIRMED, records.person_key(applicant, place["mode"]))
-                enrolment = self._one(tx, "id = ?", [row["id"]])
-                self._event(tx, enrolment.program, enrolment.session, enrolment.id, "enrolled", actor, {"status": capacity.CONFIRMED})
-                self._outbox(tx, notices.place_changed(enrolment, notices.CONFIRMED, stamp()))
-                added.append(enrolment)
-            return added, False
+        while True:
+            with self.database.writing() as tx:
+                proven = proof is None or tx.run(PROVE, self._proving(proof, secrets.token_hex(8))) == 1
+                place = self._lock(tx, first.program, first.session)
+                if place is None:
+                    raise UnknownSession(f"{first.program}/{first.session}")
+                if place["mode"] == capacity.LOTTERY:
+                    raise ValueError("a lottery session keeps siblings together by its draw, not by enrol_together")
+                replays = [self._one(tx, "request_key = ?", [records.request_key(a, submission)]) for a in applicants]
+                if all(replays):
+                    return replays, True
+                if proven:
+                    refused, added = self._write_group(tx, applicants, submission, actor, place)
+                    break
+            proof = self._unproven(proof)
+        if refused:
+            raise refused
+        return added, False
 
-    def _admission(self, applicant, row, keys, actor, at):
-        """(lock, its params, insert, its params, followers) for the database's `insert_locked`: the
-        newcomer's row with the status `STATUS_FOR_NEW` gives, last in the queue, unless a unique
-        index (request key, person, code) already holds it; its `enrolled` event; and the
+    def _write_group(self, tx, applicants, submission, actor, place):
+        """(refusal, [Enrolment]) for `enrol_together`: the refusal is returned, not raised, so that
+        the code the group was proven with stays used up when its transaction commits."""
+        first = applicants[0]
+        keys = set()
+        for applicant in applicants:
+            try:
+                self._refuse_duplicate(tx, applicant, applicant.session, place["mode"])
+            except Duplicate as duplicate:
+                return duplicate, []
+            key = records.person_key(applicant, place["mode"])
+            if key in keys:
+                raise ValueError("the same child twice in one group")
+            keys.add(key)
+        held, waiting = self._tally(tx, first.program, first.session, place["capacity"])
+        if not capacity.all_fit(place["capacity"], held, waiting, len(applicants)):
+            return NotEnough(capacity.remaining(place["capacity"], held) if waiting == 0 else 0), []
+        added = []
+        for applicant in applicants:
+            row = self._insert_enrolment(tx, applicant, submission, capacity.CONFIRMED, records.person_key(applicant, place["mode"]))
+            enrolment = self._one(tx, "id = ?", [row["id"]])
+            self._event(tx, enrolment.program, enrolment.session, enrolment.id, "enrolled", actor, {"status": capacity.CONFIRMED})
+            self._outbox(tx, notices.place_changed(enrolment, notices.CONFIRMED, stamp()))
+            added.append(enrolment)
+        return None, added
+
+    def _admission(self, applicant, row, keys, actor, at, proof, token):
+        """(before, lock, its params, insert, its params, followers) for the database's
+        `insert_locked`: the code's use (PROVE) when there is a `proof`; the newcomer's row with
+        the status `STATUS_FOR_NEW` gives, last in the queue, unless a unique index (request key,
+        person, code) already holds it or the code proved nothing; its `enrolled` event; and the
         message `notices.place_changed` would write for a confirmed or waitlisted newcomer."""
         columns = [column for column in row if column != "status"]
         insert = f"""
             INSERT INTO enrolments ({", ".join(columns)}, status, queue, person_key)
             SELECT {", ".join("?" * len(columns))}, {STATUS_FOR_NEW}, queue, CASE WHEN mode = '{capacity.LOTTERY}' THEN ? ELSE ? END
-            FROM ({DECIDED}) AS decided WHERE true
+            FROM ({DECIDED}) AS decided WHERE {PROVEN if proof else "true"}
             ON CONFLICT DO NOTHING
             RETURNING *, {POSITION_OF_NEW} AS position
             """
@@ -230,7 +273,14 @@ class Storage:
         ]
         lock = f"SELECT 1 FROM places WHERE program = ? AND session = ?{self.database.for_update}"
         params = [row[column] for column in columns] + keys + [applicant.program, applicant.session]
-        return lock, [applicant.program, applicant.session], insert, params, followers
+        before = []
+        if proof:
+            before, params = [(PROVE, self._proving(proof, token))], params + [proof.phone, token]
+        return before, lock, [applicant.program, applicant.session], insert, params, followers
+
+    @staticmethod
+    def _proving(proof, token):
+        return [token, proof.phone, proof.code_hash, _iso(proof.at), proof.max_tries]
 
     def cancel(self, reference, actor, notify=False):
         """(Enrolment or None, [promoted]): cancelling a confirmed place promotes the next in line.

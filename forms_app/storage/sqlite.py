@@ -171,12 +171,15 @@ class SqliteDatabase:
             self._wait_at_most(remaining(self.timeout))
             yield self._tx
 
-    def insert_locked(self, lock, lock_params, insert, params, followers):
-        """One write transaction: the rows `insert` added (its RETURNING), each then passed to every
-        follower (sql, params) as the table `added`. BEGIN IMMEDIATE already holds every lock, so
-        `lock` is not run; SQLite has no INSERT inside WITH, so each follower is a statement of its
-        own over the returned row given back as VALUES: three short statements in the writer's turn."""
+    def insert_locked(self, before, lock, lock_params, insert, params, followers):
+        """One write transaction: each statement of `before` (sql, params), then the rows `insert`
+        added (its RETURNING), each then passed to every follower (sql, params) as the table
+        `added`. BEGIN IMMEDIATE already holds every lock, so `lock` is not run; SQLite has no
+        INSERT inside WITH, so each follower is a statement of its own over the returned row
+        given back as VALUES: three or four short statements in the writer's turn."""
         with self.writing() as tx:
+            for sql, extra in before:
+                tx.run(sql, extra)
             rows = tx.all(insert, params)
             for row in rows:
                 added = f"WITH added ({', '.join(row)}) AS (VALUES ({', '.join('?' * len(row))})) "

@@ -4,6 +4,8 @@ PostgreSQL tests run against a real server (the `postgres_url` fixture in
 tests/conftest.py gives each test a schema of its own).
 """
 
+import threading
+
 import pytest
 
 from forms_app.storage import Places
@@ -52,3 +54,25 @@ def storage(backend):
     storage = opened(backend, PLACES)
     yield storage
     storage.close()
+
+
+def at_once(backend, count, attempt):
+    """The answers of `attempt(storage, n)` for n in range(count), each in a thread of its own
+    with its own storage, as that many app servers would send them together."""
+    answers, lock = [], threading.Lock()
+
+    def run(n):
+        own = backend.open()
+        try:
+            answer = attempt(own, n)
+        finally:
+            own.close()
+        with lock:
+            answers.append(answer)
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return answers

@@ -1,32 +1,21 @@
 """The messages-and-verification transactions keep their promises on both databases, under
 concurrency too: one code a minute per phone however many requests arrive at once."""
 
-import threading
 from datetime import timedelta
 
 from forms_app.clock import now
+from tests.contract.conftest import at_once
 
 LIMITS = (timedelta(seconds=60), 5, 20, timedelta(hours=1))
 
 
 def test_requests_at_once_for_one_phone_issue_one_code(backend, storage):
-    at, answers, lock = now(), [], threading.Lock()
+    at = now()
 
-    def ask(n):
-        own = backend.open()
-        try:
-            answer = own.issue_code("13912340001", f"address-{n}", f"hash-{n}", at, at + timedelta(minutes=5), LIMITS)
-        finally:
-            own.close()
-        with lock:
-            answers.append(answer)
+    def ask(own, n):
+        return own.issue_code("13912340001", f"address-{n}", f"hash-{n}", at, at + timedelta(minutes=5), LIMITS)
 
-    threads = [threading.Thread(target=ask, args=(n,)) for n in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(answers) == ["ok"] + ["too_soon"] * 7
+    assert sorted(at_once(backend, 8, ask)) == ["ok"] + ["too_soon"] * 7
 
 
 def test_a_code_is_checked_once_and_wrong_tries_burn_it(storage):

@@ -6,6 +6,8 @@ from datetime import timedelta
 import yaml
 
 from forms_app import verification
+from forms_app.storage.postgres import PostgresDatabase
+from forms_app.storage.sqlite import SqliteDatabase
 from tests.app.helpers import api_child, program_data, rows
 
 PHONE = "13912340001"
@@ -149,3 +151,24 @@ def test_nothing_a_client_sends_to_verification_gets_a_5xx(sms_client):
     answers.append(sms_client.post("/api/verification", data=b"{not json", content_type="application/json").status_code)
     codes = [enrol(sms_client, code=code).status_code for code in (123456, ["1"], {"a": 1}, "１２３４５６", "9" * 5000)]
     assert all(status < 500 for status in answers + codes), (answers, codes)
+
+
+def test_an_enrolment_with_its_code_takes_one_write_turn(sms_client, aliyun, monkeypatch):
+    """At 09:00 every enrolment waits for the writer (SQLite) or its session's lock: checking the
+    code in a transaction of its own before the enrolment's put each parent in that queue twice."""
+    ask(sms_client)
+    turns = []
+    # SQLite's insert_locked runs inside its `writing`; PostgreSQL's is a transaction of its own.
+    for adapter, methods in ((SqliteDatabase, ["writing"]), (PostgresDatabase, ["writing", "insert_locked"])):
+        for name in methods:
+            monkeypatch.setattr(adapter, name, _counted(getattr(adapter, name), turns))
+    assert enrol(sms_client, code=sent_code(aliyun)).status_code == 201
+    assert len(turns) == 1
+
+
+def _counted(method, turns):
+    def counted(*args, **kwargs):
+        turns.append(method.__name__)
+        return method(*args, **kwargs)
+
+    return counted
