@@ -739,17 +739,16 @@ class Storage:
             found.setdefault(row["enrolment_id"], []).append(outbox.message(row))
         return found
 
-    def failed_messages(self, limit=50):
-        """(count, [(program, session, Message)]): messages given up on, newest first, for the admin's console."""
+    def failed_messages(self, limit=50, programs=None):
+        """(count, [(program, session, Message)]): messages given up on, newest first, for the admin's
+        console; only those of the program ids in `programs` when given (a district's admin)."""
+        within, params = "", []
+        if programs is not None:
+            within, params = f" AND e.program IN ({', '.join('?' * len(programs)) or 'NULL'})", sorted(programs)
+        failed = f"FROM outbox o JOIN enrolments e ON e.id = o.enrolment_id WHERE o.failed_at IS NOT NULL{within}"
         with self.database.reading() as tx:
-            count = tx.one("SELECT count(*) AS n FROM outbox WHERE failed_at IS NOT NULL")["n"]
-            rows = tx.all(
-                f"""
-                SELECT {outbox.COLUMNS}, e.name, e.program, e.session FROM outbox o JOIN enrolments e ON e.id = o.enrolment_id
-                WHERE o.failed_at IS NOT NULL ORDER BY o.id DESC LIMIT ?
-                """,
-                [limit],
-            )
+            count = tx.one(f"SELECT count(*) AS n {failed}", params)["n"]
+            rows = tx.all(f"SELECT {outbox.COLUMNS}, e.name, e.program, e.session {failed} ORDER BY o.id DESC LIMIT ?", [*params, limit])
         return count, [(row["program"], row["session"], outbox.message(row)) for row in rows]
 
     def queue_reminders(self, program, session, at):

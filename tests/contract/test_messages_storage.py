@@ -4,7 +4,9 @@ concurrency too: one code a minute per phone however many requests arrive at onc
 from datetime import timedelta
 
 from forms_app.clock import now
-from tests.contract.conftest import at_once
+from forms_app.storage import Places
+from tests.contract.conftest import PLACES, at_once
+from tests.contract.test_storage import person
 
 LIMITS = (timedelta(seconds=60), 5, 20, timedelta(hours=1))
 
@@ -43,3 +45,18 @@ def test_a_short_link_is_made_once_per_reference(storage):
     token = storage.short_link("reference-1")
     assert len(token) == 10 and storage.short_link("reference-1") == token
     assert storage.link_reference(token) == "reference-1" and storage.link_reference("NOPE") is None
+
+
+def test_given_up_messages_are_counted_and_listed_for_the_programs_asked_only(storage):
+    storage.sync_places([*PLACES, Places("other", "week-1", 10, "first_come")], "stamp-2", "test")
+    storage.enrol(person(1, session="week-2"), "s-1", "parent")
+    for n in range(2, 6):
+        storage.enrol(person(n, program="other"), f"s-{n}", "parent")
+    at = now().isoformat()
+    for message in storage.claim_messages("worker-1", "2099-01-01T00:00:00+08:00", "2099-01-01T00:05:00+08:00"):
+        storage.mark_failed(message.id, "worker-1", "号码停机", at)
+    count, rows = storage.failed_messages(limit=2, programs={"winter"})
+    assert count == 1 and [(program, session) for program, session, _ in rows] == [("winter", "week-2")]
+    assert storage.failed_messages(limit=2, programs=set()) == (0, [])
+    everything, newest = storage.failed_messages(limit=2)
+    assert everything == 5 and [program for program, _, _ in newest] == ["other", "other"]
