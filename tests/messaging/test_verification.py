@@ -172,3 +172,15 @@ def _counted(method, turns):
         return method(*args, **kwargs)
 
     return counted
+
+
+def test_a_resent_enrolment_whose_answer_was_lost_gets_that_answer_though_its_code_is_spent(sms_app, sms_client, aliyun):
+    ask(sms_client)
+    body, key = api_child(code=sent_code(aliyun)), {"Idempotency-Key": "retry-0123456789abcdef"}
+    first = sms_client.post("/api/enrolments", json=body, headers=key)
+    assert first.status_code == 201
+    # A new connection, without the cookie the lost answer would have set.
+    again = sms_app.test_client().post("/api/enrolments", json=body, headers=key)
+    assert again.status_code == 200 and again.get_json()["reference"] == first.get_json()["reference"]
+    other = sms_app.test_client().post("/api/enrolments", json={**body, "name": "王小红"}, headers=key)
+    assert other.status_code == 422 and other.get_json() == {"errors": {"code": "请先获取短信验证码"}}
