@@ -86,7 +86,9 @@ class SharedParts:
     configuration differ from another such page's only in their links, which are relative to the
     page. Pages whose links to the site root and to every nav page come out the same get the same
     parts, rendered once: a thousand program pages share one of each. The header also shows the
-    page's title; it is rendered with TITLE in its place, and each page's put in.
+    page's title; it is rendered with TITLE in its place, and each page's put in. The table of
+    contents links only within the page, so pages with the same headings below the title (every
+    program page with the same sections) share it.
 
     Shared parts may link only to the site root, to nav pages and to the theme's assets/: a page
     under assets/ would reach those by other relative links, so it renders its own."""
@@ -94,15 +96,30 @@ class SharedParts:
     def __init__(self):
         self.rendered = {}
 
-    def __call__(self, name, page, nav, caller, titled=False):
+    def __call__(self, name, page, nav, caller, titled=False, contents=False):
         if page is None or nav is None or page in nav.pages or page.url.startswith("assets/"):
             return caller()
-        key = (name, get_relative_url("", page.url), tuple(get_relative_url(item.url, page.url) for item in nav.pages))
+        if contents:
+            key = (name, _headings(page.toc))
+        else:
+            key = (name, get_relative_url("", page.url), tuple(get_relative_url(item.url, page.url) for item in nav.pages))
         if key not in self.rendered:
             self.rendered[key] = Markup(_with_title(page, TITLE, caller) if titled else caller())
         shown = self.rendered[key]
         # As the theme prints the title: raw (MkDocs' environment does not autoescape), meta first.
         return Markup(str(shown).replace(TITLE, str(page.meta.get("title") or page.title))) if titled else shown
+
+
+def _headings(toc):
+    """What Material's partials/toc.html shows of a table of contents: a lone h1 (the page title)
+    stands for its sections, which are listed without it."""
+    first = next(iter(toc), None)
+    items = first.children if first is not None and first.level == 1 else toc
+    return _outline(items)
+
+
+def _outline(items):
+    return tuple((item.url, item.title, getattr(item, "typeset", None), _outline(item.children)) for item in items)
 
 
 def _with_title(page, title, render):

@@ -165,12 +165,12 @@ def site_files(site):
 
 
 def test_shared_theme_parts_leave_every_page_as_rendered_alone(site, catalogue, today, tmp_path):
-    """Header, footer, navigation, styles, scripts and the theme's configuration, rendered once
-    for the pages outside the nav, make every file of the site come out byte for byte as when each
+    """Header, footer, navigation, table of contents, styles, scripts and the theme's configuration,
+    rendered once for the pages outside the nav that would get the same, make every file of the site come out byte for byte as when each
     page renders its own (the header with each page's own title)."""
     rendered = collections.Counter()
 
-    def each_page_its_own(self, name, page, nav, caller, titled=False):
+    def each_page_its_own(self, name, page, nav, caller, **how):
         rendered[name] += 1
         return caller()
 
@@ -178,7 +178,7 @@ def test_shared_theme_parts_leave_every_page_as_rendered_alone(site, catalogue, 
         patch.setattr(theme_hooks().SharedParts, "__call__", each_page_its_own)
         alone = build_site(catalogue, out=tmp_path / "site", docs_dir=tmp_path / "docs", today=today)
     pages = len(list(site.rglob("index.html")))
-    assert set(rendered) == {"nav", "styles", "header", "footer", "config", "scripts"}
+    assert set(rendered) == {"nav", "toc", "styles", "header", "footer", "config", "scripts"}
     assert min(rendered.values()) >= pages
     assert site_files(alone) == site_files(site)
 
