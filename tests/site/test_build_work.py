@@ -17,6 +17,7 @@ import markdown
 import material.plugins.search.plugin as search_plugin
 import pytest
 
+from catalogue.pages import Pages, Settings
 from catalogue.richtext import description_html
 from catalogue.site import ROOT, build_site, mkdocs_config
 from programs.loader import load_catalogue
@@ -191,3 +192,18 @@ def test_a_shared_header_shows_each_page_s_own_title(site, catalogue):
         title = re.search(r'<meta property="og:title" content="([^"]*)">', page)
         assert topic.group(1) == title.group(1) and program.title[:4] in topic.group(1), program.id
         assert "\x00" not in page, program.id
+
+
+@pytest.mark.parametrize("root", ["", "../", "../../"])
+def test_a_card_rendered_once_links_from_each_listing_s_depth(catalogue, today, root):
+    """One rendering per program serves the home page, the archive and the tag and union pages: each
+    gets the card the template makes for its own depth, program text with braces included."""
+    pages = Pages(Settings(site_url="https://classes.example.cn/", enrol_base="", today=today))
+    programs = pages.shown(catalogue.programs)
+    braced = programs[0].model_copy(update={"title": "{root} 班 {x}", "tags": ["{root}"]})
+    for program in [*programs, braced]:
+        for depth in ("", "../", "../../"):
+            pages.cards.card_html(program, depth)
+        alone = str(pages.cards.card(program, root, pages.ended(program))) + "\n"
+        assert pages.cards.card_html(program, root) == alone, program.id
+    assert f'href="{root}classes/' in alone and "&#123;root&#125;" in alone
