@@ -67,29 +67,73 @@ def on_env(env, config, files):
     edit, and compiling Material's templates again cost 0.4 s of each preview refresh.
 
     Also lets an override include the template it replaces ("material/partials/nav.html"), and
-    gives site_src/overrides/partials/nav.html its cache of rendered navigation, new each build."""
+    gives the overrides their cache of rendered theme parts (`shared`), new each build."""
     env.bytecode_cache = FileSystemBytecodeCache()
     env.loader = ChoiceLoader([env.loader, PrefixLoader({"material": FileSystemLoader(str(MATERIAL_TEMPLATES))})])
-    env.globals["shared_nav"] = SharedNav()
+    env.globals["shared"] = SharedParts()
     return env
 
 
-class SharedNav:
-    """The primary navigation of a page outside the nav marks nothing as current, so it differs
-    between such pages only in its links, which are relative to the page. Pages whose links to
-    every nav page and to the site root come out the same get the same navigation, rendered once:
-    a thousand program pages share one."""
+# Stands for the page's title in a shared header; no title contains it.
+TITLE = "\x00cat:title\x00"
+
+
+class SharedParts:
+    """Parts of Material's layout rendered once for all the pages that would get the same ones.
+
+    A page outside the nav marks nothing in the primary navigation as current, and has no previous
+    or next page for the footer, so its navigation, header, footer, styles, scripts and theme
+    configuration differ from another such page's only in their links, which are relative to the
+    page. Pages whose links to the site root and to every nav page come out the same get the same
+    parts, rendered once: a thousand program pages share one of each. The header also shows the
+    page's title; it is rendered with TITLE in its place, and each page's put in. The table of
+    contents links only within the page, so pages with the same headings below the title (every
+    program page with the same sections) share it.
+
+    Shared parts may link only to the site root, to nav pages and to the theme's assets/: a page
+    under assets/ would reach those by other relative links, so it renders its own."""
 
     def __init__(self):
         self.rendered = {}
 
-    def __call__(self, page, nav, caller):
-        if page is None or nav is None or page in nav.pages:
+    def __call__(self, name, page, nav, caller, titled=False, contents=False):
+        if page is None or nav is None or page in nav.pages or page.url.startswith("assets/"):
             return caller()
-        key = (get_relative_url("", page.url), tuple(get_relative_url(item.url, page.url) for item in nav.pages))
+        if contents:
+            key = (name, _headings(page.toc))
+        else:
+            key = (name, get_relative_url("", page.url), tuple(get_relative_url(item.url, page.url) for item in nav.pages))
         if key not in self.rendered:
-            self.rendered[key] = Markup(caller())
-        return self.rendered[key]
+            self.rendered[key] = Markup(_with_title(page, TITLE, caller) if titled else caller())
+        shown = self.rendered[key]
+        # As the theme prints the title: raw (MkDocs' environment does not autoescape), meta first.
+        return Markup(str(shown).replace(TITLE, str(page.meta.get("title") or page.title))) if titled else shown
+
+
+def _headings(toc):
+    """What Material's partials/toc.html shows of a table of contents: a lone h1 (the page title)
+    stands for its sections, which are listed without it."""
+    first = next(iter(toc), None)
+    items = first.children if first is not None and first.level == 1 else toc
+    return _outline(items)
+
+
+def _outline(items):
+    return tuple((item.url, item.title, getattr(item, "typeset", None), _outline(item.children)) for item in items)
+
+
+def _with_title(page, title, render):
+    """render() while the page's front matter title is `title`, which is what the theme shows."""
+    missing = object()
+    kept = page.meta.get("title", missing)
+    page.meta["title"] = title
+    try:
+        return render()
+    finally:
+        if kept is missing:
+            del page.meta["title"]
+        else:
+            page.meta["title"] = kept
 
 
 class ReusedMarkdown:

@@ -205,10 +205,15 @@ class Pages:
         return hooks.with_html(self.render(template, {**context, "html": html}), parts)
 
 
+# Where a card's links start, put in per listing. Braces reach a card from a program file only
+# as character references (plaintext.py), so this can only be the template's.
+ROOT = "{root}"
+
+
 class _Cards:
     """Program cards, handed to MkDocs as finished HTML (catalogue/hooks.py). Each card is rendered
-    once per program and link depth, not once per page that shows it, and `serve` re-renders only
-    the card of a program it reloaded (a new Program object)."""
+    once per program, with ROOT where its links start, not once per page or link depth that shows
+    it, and `serve` re-renders only the card of a program it reloaded (a new Program object)."""
 
     def __init__(self, env, ended):
         self.card = env.get_template("cards.j2").module.card
@@ -216,15 +221,14 @@ class _Cards:
         self.rendered = {}
 
     def page(self, markdown, programs, root):
-        html = "".join(self._card(p, root) for p in programs)
+        html = "".join(self.card_html(p, root) for p in programs)
         return hooks.with_html(markdown, [f'<div class="cat-cards">\n{html}</div>'] if programs else [])
 
-    def _card(self, program, root):
-        key = (program.id, root)
-        shown = self.rendered.get(key)
+    def card_html(self, program, root):
+        shown = self.rendered.get(program.id)
         if shown is None or shown[0] is not program:
-            shown = self.rendered[key] = (program, str(self.card(program, root, self.ended(program))) + "\n")
-        return shown[1]
+            shown = self.rendered[program.id] = (program, str(self.card(program, Markup(ROOT), self.ended(program))) + "\n")
+        return shown[1].replace(ROOT, root)
 
 
 def _grouped(programs, keys_of):

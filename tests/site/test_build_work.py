@@ -17,8 +17,9 @@ import markdown
 import material.plugins.search.plugin as search_plugin
 import pytest
 
+from catalogue.pages import Pages, Settings
 from catalogue.richtext import description_html
-from catalogue.site import ROOT, build_site
+from catalogue.site import ROOT, build_site, mkdocs_config
 from programs.loader import load_catalogue
 
 ZWSP = "\u200b"
@@ -153,3 +154,56 @@ def test_shared_navigation_links_from_where_each_page_is(site, catalogue):
     assert "../" in tag_links and "../../tags/" not in tag_links
     home_links = re.findall(r'href="([^"]*)"', primary_nav(site, "index.html"))
     assert "tags/" in home_links
+
+
+def theme_hooks():
+    """catalogue/hooks.py as MkDocs loaded it: a module of its own, not catalogue.hooks."""
+    return mkdocs_config().hooks["catalogue/hooks.py"]
+
+
+def site_files(site):
+    return {path.relative_to(site): path.read_bytes() for path in site.rglob("*") if path.is_file() and path.suffix != ".gz"}
+
+
+def test_shared_theme_parts_leave_every_page_as_rendered_alone(site, catalogue, today, tmp_path):
+    """Header, footer, navigation, table of contents, styles, scripts and the theme's configuration,
+    rendered once for the pages outside the nav that would get the same, make every file of the site come out byte for byte as when each
+    page renders its own (the header with each page's own title)."""
+    rendered = collections.Counter()
+
+    def each_page_its_own(self, name, page, nav, caller, **how):
+        rendered[name] += 1
+        return caller()
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(theme_hooks().SharedParts, "__call__", each_page_its_own)
+        alone = build_site(catalogue, out=tmp_path / "site", docs_dir=tmp_path / "docs", today=today)
+    pages = len(list(site.rglob("index.html")))
+    assert set(rendered) == {"nav", "toc", "styles", "header", "footer", "config", "scripts"}
+    assert min(rendered.values()) >= pages
+    assert site_files(alone) == site_files(site)
+
+
+def test_a_shared_header_shows_each_page_s_own_title(site, catalogue):
+    """The title in the header is the page's, as its Open Graph title is, never another page's."""
+    for program in catalogue.programs:
+        page = (site / "classes" / program.id / "index.html").read_text(encoding="utf-8")
+        topic = re.search(r'data-md-component="header-topic">\s*<span class="md-ellipsis">\s*(.*?)\s*</span>', page, re.S)
+        title = re.search(r'<meta property="og:title" content="([^"]*)">', page)
+        assert topic.group(1) == title.group(1) and program.title[:4] in topic.group(1), program.id
+        assert "\x00" not in page, program.id
+
+
+@pytest.mark.parametrize("root", ["", "../", "../../"])
+def test_a_card_rendered_once_links_from_each_listing_s_depth(catalogue, today, root):
+    """One rendering per program serves the home page, the archive and the tag and union pages: each
+    gets the card the template makes for its own depth, program text with braces included."""
+    pages = Pages(Settings(site_url="https://classes.example.cn/", enrol_base="", today=today))
+    programs = pages.shown(catalogue.programs)
+    braced = programs[0].model_copy(update={"title": "{root} 班 {x}", "tags": ["{root}"]})
+    for program in [*programs, braced]:
+        for depth in ("", "../", "../../"):
+            pages.cards.card_html(program, depth)
+        alone = str(pages.cards.card(program, root, pages.ended(program))) + "\n"
+        assert pages.cards.card_html(program, root) == alone, program.id
+    assert f'href="{root}classes/' in alone and "&#123;root&#125;" in alone
