@@ -52,6 +52,21 @@ def admit(applicant, submission, actor, proof=None):
     return enrolment, replayed
 
 
+def admit_each(applicants, submission, actor, proof=None):
+    """([Enrolment], [Refused], replayed) for a family enrolled child by child: a refusal of one
+    child does not stop the others. The first child's enrolment carries the code (`proof`); once
+    it did not raise Unproven, the phone is proven for the rest."""
+    enrolments, refusals, replayed = [], [], False
+    for applicant in applicants:
+        try:
+            enrolment, replayed = admit(applicant, submission, actor, proof)
+            enrolments.append(enrolment)
+        except Refused as refused:
+            refusals.append(refused)
+        proof = None
+    return enrolments, refusals, replayed
+
+
 def admit_together(applicants, submission, actor, proof=None):
     """([Enrolment], replayed) for siblings the parent asked to enrol all or none: every child
     confirmed, or Refused with nothing written and the number of places left in the sentence

@@ -7,7 +7,7 @@ answers with the same Chinese sentences, under stable machine-readable codes.
 from flask import Blueprint, abort, current_app, jsonify, request
 
 from . import limits, lottery, outcomes, served, validation, verification
-from .admission import ALL_OR_NONE, EACH, Refused, admit, admit_together, gate
+from .admission import ALL_OR_NONE, EACH, Refused, admit_each, admit_together, gate
 from .availability import availability as live_places
 from .clock import now
 from .db import enrolment_or_404, get_db
@@ -99,8 +99,7 @@ def create():
 
 
 def _enrol_family(program, session, applicants, data, proof):
-    """The answer for a family whose fields all passed; the first child's enrolment carries the
-    code (`proof`), and once it did not raise Unproven the phone is proven for the others."""
+    """The answer for a family whose fields all passed, enrolled with the code `proof`."""
     submission = api_submission_id(request.headers.get("Idempotency-Key", ""), data)
     if len(applicants) > 1 and data.get("siblings") == ALL_OR_NONE and program.registration.mode != "lottery":
         try:
@@ -108,14 +107,7 @@ def _enrol_family(program, session, applicants, data, proof):
         except Refused as refused:
             return _error(409, refused.code, refused.message)
         return _answer(enrolments, [], program, session, replayed)
-    enrolments, refusals = [], []
-    for applicant in applicants:
-        try:
-            enrolment, replayed = admit(applicant, submission, "api", proof)
-            enrolments.append(enrolment)
-        except Refused as refused:
-            refusals.append(refused)
-        proof = None
+    enrolments, refusals, replayed = admit_each(applicants, submission, "api", proof)
     if not enrolments:
         return _error(409, refusals[0].code, refusals[0].message)
     return _answer(enrolments, refusals, program, session, replayed)

@@ -6,7 +6,7 @@ from programs.calendar import session_calendar
 from programs.phones import normalize_mobile
 
 from . import limits, lottery, outcomes, served, validation, verification
-from .admission import ALL_OR_NONE, Refused, admit, admit_together, gate
+from .admission import ALL_OR_NONE, Refused, admit_each, admit_together, gate
 from .clock import now
 from .db import enrolment_or_404, get_db
 from .forms import CancelForm, LookupForm, applicants_data, enrol_form, siblings_choice, submission_id
@@ -58,9 +58,7 @@ def enrol(program_id, session_id):
 
 
 def _enrol_family(program, session, form, checked, proof):
-    """The answer for a family whose fields all passed; the first child's enrolment carries the
-    code (`proof`), and once it did not raise Unproven the phone is proven for the others."""
-    answered, refusals = [], []
+    """The answer for a family whose fields all passed, enrolled with the code `proof`."""
     submission = submission_id(form.submission.data, checked[0].phone)
     if len(checked) > 1 and siblings_choice(form) == ALL_OR_NONE:
         try:
@@ -70,12 +68,7 @@ def _enrol_family(program, session, form, checked, proof):
             form.siblings.errors = [refused.message]
             return _form_page(program, session, form, 409)
         return redirect(url_for("parents.result", reference=answered[0].reference), 303)
-    for applicant in checked:
-        try:
-            answered.append(admit(applicant, submission, "parent", proof)[0])
-        except Refused as refused:
-            refusals.append(refused)
-        proof = None
+    answered, refusals, _replayed = admit_each(checked, submission, "parent", proof)
     if not answered:
         return render_template("refused.html", program=program, session=session, refused=refusals[0]), 409
     for refused in refusals:
