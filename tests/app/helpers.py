@@ -23,7 +23,9 @@ from programs.model import SHANGHAI
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 TODAY = datetime.now(SHANGHAI).date()
-START = TODAY + timedelta(days=40)
+# A Monday about six weeks out: the default session runs 周一至周五 from START to START + 4, so it
+# has five class days whatever day of the week the tests run on.
+START = TODAY + timedelta(days=40 + (7 - (TODAY + timedelta(days=40)).weekday()) % 7)
 
 
 def born(age):

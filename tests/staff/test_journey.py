@@ -20,12 +20,11 @@ from forms_app import backups
 from forms_app.clock import now
 from forms_app.db import get_db
 from forms_app.staff import accounts
-from tests.app.helpers import ROOT, TODAY, OnePortServer, fill_in_browser
+from tests.app.helpers import ROOT, START, TODAY, OnePortServer, fill_in_browser
 from tests.staff.conftest import PASSWORD, WANGJING
 
 SCREENSHOTS = ROOT / "docs" / "images" / "staff"
 NEW_PASSWORD = "wangjing li 2027 summer"
-START = TODAY + timedelta(days=40)
 GOOD = {
     "title": "望京街道总工会暑期职工子女托管班",
     "district": "北京市朝阳区",
