@@ -22,8 +22,9 @@ import time
 from flask import abort, current_app, g, request
 from limits import parse_many
 from limits.errors import StorageError
-from limits.storage import storage_from_string
+from limits.storage import RedisStorage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter
+from redis.exceptions import RedisError
 
 from .validation import phone_number
 
@@ -53,27 +54,81 @@ class Rule:
         self.counts = counts
 
 
+# One round trip for all of a request's counts. The same keys and the same fixed windows as
+# limits' own incr_expire script and get: ARGV[i] is the window to count KEYS[i] in, or 0
+# to only read it.
+COUNT_AT_ONCE = """
+local counts = {}
+for i, key in ipairs(KEYS) do
+    local window = tonumber(ARGV[i])
+    if window > 0 then
+        counts[i] = redis.call("incrby", key, 1)
+        if counts[i] == 1 then
+            redis.call("expire", key, window)
+        end
+    else
+        counts[i] = tonumber(redis.call("get", key) or "0")
+    end
+end
+return counts
+"""
+
+
 class Counters:
     """The configured store, and this process's memory while that store cannot be
-    reached: a Redis outage neither stops enrolments nor lifts the limits."""
+    reached: a Redis outage neither stops enrolments nor lifts the limits.
+
+    Redis costs an enrolment more CPU than anything else but SQLite (benchmarks/enrol_cpu.py),
+    so it is asked as little as possible: over one connection per process instead of a pool
+    (the pool's check-out cost more than the counts), and in one round trip for everything
+    counted before the view (COUNT_AT_ONCE), which `limits` has no call for. The connection
+    is made at the first count, not at start, so a Redis that is down when the app starts is
+    an outage like any other."""
 
     def __init__(self, uri, prefix):
-        self.prefix = prefix
-        timeouts = {"socket_timeout": STORE_TIMEOUT_SECONDS, "socket_connect_timeout": STORE_TIMEOUT_SECONDS}
-        options = timeouts if uri.startswith("redis") else {}
-        self.shared = FixedWindowRateLimiter(storage_from_string(uri, wrap_exceptions=True, **options))
+        self.uri, self.prefix = uri, prefix
+        self.options = (
+            {"socket_timeout": STORE_TIMEOUT_SECONDS, "socket_connect_timeout": STORE_TIMEOUT_SECONDS, "single_connection_client": True}
+            if uri.startswith("redis")
+            else {}
+        )
+        self.shared = self.count_at_once = None
         self.local = FixedWindowRateLimiter(storage_from_string("memory://"))
         self.warned_at = None
         self.retry_at = 0.0
 
-    def _ask(self, question, item, key):
+    def _connect(self):
+        storage = storage_from_string(self.uri, wrap_exceptions=True, **self.options)
+        if isinstance(storage, RedisStorage):
+            self.count_at_once = storage.get_connection().register_script(COUNT_AT_ONCE)
+        self.shared = FixedWindowRateLimiter(storage)
+
+    def _within(self, asks):
+        """Whether each (question, item, key) is within its limit, "hit" counting the request
+        and "test" only looking."""
         if time.monotonic() >= self.retry_at:
             try:
-                return getattr(self.shared, question)(item, self.prefix, *key)
+                if self.shared is None:
+                    self._connect()
+                if self.count_at_once is None:
+                    return [getattr(self.shared, question)(item, self.prefix, *key) for question, item, key in asks]
+                return self._within_redis(asks)
             except StorageError as error:
-                self.retry_at = time.monotonic() + RETRY_SECONDS
-                self._warn(error.storage_error)
-        return getattr(self.local, question)(item, self.prefix, *key)
+                self._outage(error.storage_error)
+            except RedisError as error:
+                self._outage(error)
+        return [getattr(self.local, question)(item, self.prefix, *key) for question, item, key in asks]
+
+    def _within_redis(self, asks):
+        storage = self.shared.storage
+        keys = [storage.prefixed_key(item.key_for(self.prefix, *key)) for _, item, key in asks]
+        windows = [item.get_expiry() if question == "hit" else 0 for question, item, _ in asks]
+        counts = self.count_at_once(keys, windows)
+        return [count <= item.amount if question == "hit" else count < item.amount for (question, item, _), count in zip(asks, counts)]
+
+    def _outage(self, error):
+        self.retry_at = time.monotonic() + RETRY_SECONDS
+        self._warn(error)
 
     def _warn(self, error):
         """Once a minute at most: during an outage at 09:00 every request would otherwise log it."""
@@ -82,14 +137,13 @@ class Counters:
             self.warned_at = now
             log.warning("rate-limit store unreachable, counting in this process: %s", error)
 
-    def allow(self, rule, key):
-        """Count this request against an unconditional rule, or only look for a conditional one."""
-        question = "test" if rule.counts else "hit"
-        return all([self._ask(question, item, key) for item in rule.items])
+    def allow(self, keyed):
+        """Count this request against its unconditional rules and look at its conditional ones,
+        for every (rule, key) in `keyed` at once."""
+        return all(self._within([("test" if rule.counts else "hit", item, key) for rule, key in keyed for item in rule.items]))
 
     def count(self, rule, key):
-        for item in rule.items:
-            self._ask("hit", item, key)
+        self._within([("hit", item, key) for item in rule.items])
 
 
 def init_app(app):
@@ -108,7 +162,7 @@ def limited(scope, *rules, methods=("POST",)):
             if counters is None or request.method not in methods:
                 return view(*args, **kwargs)
             keyed = [(rule, (scope, key)) for rule in rules if (key := rule.key()) is not None]
-            if not all([counters.allow(rule, key) for rule, key in keyed]):
+            if not counters.allow(keyed):
                 abort(429)
             response = current_app.make_response(view(*args, **kwargs))
             for rule, key in keyed:

@@ -1,7 +1,18 @@
 """Issue 13: a phone number's limits cannot be spent by someone else, and requests naming
 no valid phone share no counter."""
 
-from tests.app.helpers import api_child, csrf_token
+import shutil
+import subprocess
+import time
+
+import pytest
+import redis
+from limits import parse
+from limits.storage import storage_from_string
+from limits.strategies import FixedWindowRateLimiter
+
+from forms_app import limits
+from tests.app.helpers import api_child, csrf_token, free_port
 
 VICTIM = "13912340001"
 FORM = "/enrol/wangjing-winter/week-1"
@@ -53,3 +64,85 @@ def test_every_spelling_validation_accepts_counts_against_the_same_phone(make_ap
     spellings = [VICTIM, "+86 139 1234 0001", "139\u200b12340001", " 13912340001 "]
     codes = [client.post("/api/enrolments", json=api_child(name=f"孩子{n}", phone=spellings[n % 4])).status_code for n in range(21)]
     assert codes == [201] * 20 + [429]
+
+
+@pytest.fixture
+def private_redis():
+    """A redis-server of this test's own, which it can stop and start again on the same port."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("NOT TESTED: a Redis restart needs redis-server, which is not installed")
+    port, processes = free_port(), []
+
+    def start():
+        processes.append(
+            subprocess.Popen(
+                [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL
+            )
+        )
+        store = redis.Redis(port=port)
+        for _ in range(100):
+            try:
+                store.ping()
+                return store
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop():
+        processes[-1].kill()
+        processes[-1].wait()
+
+    yield port, start, stop
+    for process in processes:
+        process.kill()
+        process.wait()
+
+
+def _counted(store, phone):
+    return [int(store.get(key)) for key in store.scan_iter(f"*phone:{phone}*")]
+
+
+@pytest.mark.sqlite_only
+def test_counting_goes_back_to_redis_once_it_has_restarted(make_app, private_redis, monkeypatch, caplog):
+    """forms_app/limits.py keeps one Redis connection per process: when Redis restarts, that
+    connection is made again, and the counts are shared by every worker again."""
+    port, start, stop = private_redis
+    store = start()
+    monkeypatch.setattr(limits, "RETRY_SECONDS", 0)
+    client = make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{port}").test_client()
+    enrolments = iter(range(100))
+
+    def enrol_five():
+        return [client.post("/api/enrolments", json=api_child(name=f"孩子{next(enrolments)}", phone=VICTIM)).status_code for _ in range(5)]
+
+    assert enrol_five() == [201] * 5
+    assert _counted(store, VICTIM) == [5]
+    stop()
+    assert enrol_five() == [201] * 5
+    assert "rate-limit store unreachable" in caplog.text
+    store = start()
+    assert enrol_five() == [201] * 5
+    assert _counted(store, VICTIM) == [5]
+
+
+@pytest.mark.sqlite_only
+def test_an_enrolment_asks_redis_twice_and_its_counts_expire_with_their_windows(make_app, private_redis, monkeypatch):
+    """Before the view, the address is counted and the phone looked at in one script call;
+    after it, the phone is counted. Each counter ends with its window, as limits' own would:
+    one without an expiry would block a phone for good."""
+    port, start, _ = private_redis
+    store = start()
+    client = make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{port}").test_client()
+    assert client.post("/api/enrolments", json=api_child(name="孩子0", phone=VICTIM)).status_code == 201
+    sent, send = [], redis.connection.AbstractConnection.send_packed_command
+    monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", lambda *args, **kw: sent.append(send(*args, **kw)))
+    assert client.post("/api/enrolments", json=api_child(name="孩子1", phone=VICTIM)).status_code == 201
+    monkeypatch.undo()
+    assert len(sent) == 2
+    (address,) = store.scan_iter("*address:*")
+    (phone,) = store.scan_iter(f"*phone:{VICTIM}*")
+    assert (int(store.get(address)), int(store.get(phone))) == (2, 2)
+    assert 0 < store.ttl(address) <= 60 and 60 < store.ttl(phone) <= 3600
+    limiter = FixedWindowRateLimiter(storage_from_string(f"redis://127.0.0.1:{port}"))
+    assert limiter.get_window_stats(parse(limits.ENROL_PER_PHONE), "forms_app", "enrol", f"phone:{VICTIM}").remaining == 18
