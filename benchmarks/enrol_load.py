@@ -357,7 +357,7 @@ class HoldTimer:
 
 def _clock_server(database, marks):
     """Have PostgreSQL stamp its own clock when the lock statement runs and when the flushing
-    transaction after the enrolment's COMMIT begins (`postgres.DURABLE`): between the two the
+    statement after the enrolment's COMMIT runs (`postgres.DURABLE`): between the two the
     session's row is locked. The cursors of both go to `marks`, read once the pipeline is done."""
     connection = database.pool.connection
 

@@ -36,8 +36,9 @@ from .rules import Storage
 POOL_SIZE = 8
 POOL_TIMEOUT_SECONDS = DEFAULT_TIMEOUT_SECONDS
 MIGRATION_LOCK = 0x666F726D  # "form": with the schema's hash, keys the advisory lock
-# A transaction that commits synchronously (whatever the server's default) after writing only to
-# the WAL: once it returns, every transaction this connection committed before it is on disk.
+# A statement that is its own transaction and commits synchronously (whatever the server's or the
+# session's default: a local setting holds until its implicit transaction's commit) after writing
+# only to the WAL: once it returns, every transaction this connection committed before it is on disk.
 DURABLE = "SELECT set_config('synchronous_commit', 'on', true), pg_logical_emit_message(true, 'forms_app', 'durable')"
 
 _shared, _shared_lock = {}, threading.Lock()
@@ -154,8 +155,8 @@ class PostgresDatabase:
         The transaction commits without waiting for its WAL to reach the disk, so the lock is
         released at once instead of after an fsync, and the fsyncs of parents queued on the same
         session no longer add up one after another. Nobody is answered before that WAL is on
-        disk, though: a second transaction follows in the same pipeline and commits
-        synchronously, which flushes the WAL up to its own commit record and so past this one
+        disk, though: a second transaction, one statement, follows in the same pipeline and
+        commits synchronously, which flushes the WAL up to its own commit record and so past this one
         (WAL is written in order). The row it writes is a logical-decoding message, which only
         the WAL holds. A crash between the two loses only enrolments nobody was told about, and
         loses them cleanly, as if rolled back (PostgreSQL's `synchronous_commit`)."""
@@ -176,9 +177,7 @@ class PostgresDatabase:
                     conn.execute(_spelt(lock), lock_params)
                     added = conn.execute(_spelt(statement), [*params, *(value for _, extra in followers for value in extra)])
                     conn.execute("COMMIT")
-                    conn.execute("BEGIN")
                     conn.execute(DURABLE)
-                    conn.execute("COMMIT")
             except BaseException:
                 if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
                     conn.execute("ROLLBACK")
