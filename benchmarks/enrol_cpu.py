@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """CPU per JSON enrolment inside one process, with no HTTP server or client.
 
-    .venv/bin/python benchmarks/enrol_cpu.py [--requests 2000] [--capacity 1000]
+    .venv/bin/python benchmarks/enrol_cpu.py [--requests 2000] [--capacity 1000] [--instructions]
 
 The app is called straight through WSGI, so the figure is the app's own
 Python (and SQLite) per enrolment, without gunicorn, the kernel's network
@@ -9,12 +9,22 @@ stack or the clients sharing the cores. It is printed once per rate-limit
 setting: off, counted in this process's memory, and counted in Redis as in
 production, so the limiter's own cost shows as the difference. On a machine
 whose speed drifts, compare settings from the same run, not across runs.
+
+With --instructions each setting runs under valgrind's callgrind instead, and
+the figure is machine instructions per enrolment (the difference between a
+short and a long run, so start-up cancels out). It counts the app's own
+process in user space only, not the kernel or Redis, but it is the same on a
+busy machine as on a quiet one, so two versions of the code can be compared
+by one run each. It takes a minute or two per setting.
 """
 
 import argparse
 import io
 import json
 import logging
+import re
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -56,10 +66,10 @@ def enrol(app, n):
     assert statuses[0].startswith("201"), statuses
 
 
-def measure(settings, requests, capacity, scratch):
+def app_for(settings, capacity, scratch):
     folder = Path(tempfile.mkdtemp(dir=scratch))
     write_classes(folder / "classes", capacity)
-    app = create_app(
+    return create_app(
         {
             "DATABASE": str(folder / "forms.sqlite3"),
             "CLASSES_DIR": str(folder / "classes"),
@@ -69,6 +79,10 @@ def measure(settings, requests, capacity, scratch):
             **settings,
         }
     )
+
+
+def measure(settings, requests, capacity, scratch):
+    app = app_for(settings, capacity, scratch)
     for n in range(WARM_UP):
         enrol(app, n)
     cpu, wall = time.process_time(), time.perf_counter()
@@ -77,12 +91,43 @@ def measure(settings, requests, capacity, scratch):
     return (time.process_time() - cpu) / requests * 1000, (time.perf_counter() - wall) / requests * 1000
 
 
+def instructions(label, requests, capacity):
+    """Instructions per enrolment of `label`, from two runs of this script under callgrind."""
+
+    def counted(total):
+        command = [sys.executable, __file__, "--only", label, "--requests", str(total), "--capacity", str(capacity)]
+        run = subprocess.run(
+            ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *command], capture_output=True, text=True, check=True
+        )
+        return int(re.search(r"Collected : (\d+)", run.stderr).group(1))
+
+    return (counted(WARM_UP + requests) - counted(WARM_UP)) / requests
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--capacity", type=int, default=1000)
+    parser.add_argument("--instructions", action="store_true", help="count instructions under valgrind instead of timing")
+    parser.add_argument("--only", choices=SETTINGS, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     logging.getLogger("forms_app.outcomes").disabled = True
+    if args.only:
+        with tempfile.TemporaryDirectory() as scratch:
+            app = app_for(SETTINGS[args.only], args.capacity, scratch)
+            for n in range(args.requests):
+                enrol(app, n)
+        return
+    if args.instructions:
+        if shutil.which("valgrind") is None:
+            sys.exit("--instructions needs valgrind (apt-get install valgrind)")
+        requests = min(args.requests, 300)
+        print(f"进程内每次 JSON 报名的机器指令数（callgrind，{requests} 次之差，名额 {args.capacity}，不经 HTTP）")
+        print("| 限流 | 指令数（百万） |")
+        print("|---|---:|")
+        for label in SETTINGS:
+            print(f"| {label} | {instructions(label, requests, args.capacity) / 1e6:.3f} |")
+        return
     print(f"进程内每次 JSON 报名（{args.requests} 次，名额 {args.capacity}，不经 HTTP）")
     print("| 限流 | CPU (ms) | 墙钟 (ms) |")
     print("|---|---:|---:|")

@@ -14,7 +14,11 @@ until the session is full, p50/p99 latency of the answers, errors (5xx,
 timeouts, refused connections), how many losers were told 已进入候补, the
 slowest such answer, and overbooked places (must be 0). The floor is the
 same N enrolments through the storage transaction in one process, on the
-same backend (with --database, a PostgreSQL schema of its own per run). Rate
+same backend (with --database, a PostgreSQL schema of its own per run). The
+last column is the machine's ceiling: the same N parents at one instant
+against the minimal Flask app of benchmarks/floor_app.py at the same
+gunicorn, on an SQLite file, so the app's own cost reads against what these
+2 cores and client threads allow for nothing but count-and-insert. Rate
 limits stay on, as in benchmarks/enrol_load.py, with parents spread over
 loopback addresses as a city's parents are spread over networks.
 """
@@ -32,8 +36,10 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import floor_app  # noqa: E402
 from enrol_load import (  # noqa: E402
     PROGRAM,
+    ROOT,
     SESSION,
     Codes,
     Gunicorn,
@@ -61,6 +67,16 @@ READERS = 20
 LEAD_SECONDS = 20
 # Time allowed per parent, before the opening, to ask for a code and read it.
 CODE_SECONDS = 0.012
+
+
+def full_after(confirmed_at, capacity, opening):
+    """Seconds from the opening to the answer that filled the last place, or None if none did."""
+    ordered = sorted(confirmed_at)
+    return ordered[capacity - 1] - opening if len(ordered) >= capacity else None
+
+
+def seconds(value):
+    return "未满" if value is None else f"{value:.2f}"
 
 
 def open_at(classes, instant):
@@ -145,14 +161,12 @@ def rush(clients, capacity, workers, port, scratch, limiter, server_url):
         over = overbooked(database, capacity)
     with fresh_database(server_url, folder, "floor") as floor_database:
         floor, hold = direct(floor_database, clients, capacity)
-    confirmed_at = sorted(done for kind, _, _, done in answers if kind == "confirmed")
     waitlisted = [(latency, position) for kind, position, latency, _ in answers if kind == "waitlisted"]
     failures = [kind for kind, *_ in answers if kind not in ("confirmed", "waitlisted")]
-    full_after = confirmed_at[capacity - 1] - opening if len(confirmed_at) >= capacity else None
     latencies = [latency for kind, _, latency, _ in answers if not kind.startswith("code")]
     return {
         "clients": clients,
-        "full_after": full_after,
+        "full_after": full_after([done for kind, _, _, done in answers if kind == "confirmed"], capacity, opening),
         "p50": percentile(latencies, 0.5),
         "p99": percentile(latencies, 0.99),
         "errors": len(failures) + len(reader_errors),
@@ -164,6 +178,37 @@ def rush(clients, capacity, workers, port, scratch, limiter, server_url):
         "floor": floor,
         "hold": hold,
     }
+
+
+def ceiling(clients, capacity, workers, port, scratch):
+    """The same `clients` parents at one instant against the minimal Flask app of
+    benchmarks/floor_app.py (count and insert in one transaction: no validation, no code, no
+    rate limits, no readers) at the same gunicorn: what this machine and these client threads
+    allow before any of the app's own work. Returns (full after or None, p50, p99) in s, ms, ms."""
+    database = str(scratch / f"ceiling-{clients}.sqlite3")
+    floor_app.create(database)
+    env = {"FLOOR_DATABASE": database, "FLOOR_CAPACITY": str(capacity), "PYTHONPATH": str(ROOT / "benchmarks")}
+    server = Gunicorn("floor_app:flask_app", env, workers, port)
+    answers = []
+    instant = time.time() + 2 + clients * 0.002
+
+    def one(n):
+        time.sleep(max(0.0, instant - time.time()))
+        began = time.perf_counter()
+        _, data = request(port, "POST", "/", json.dumps({"name": f"孩子{n}"}), None, parent_address(n))
+        answers.append((json.loads(data)["status"], time.perf_counter() - began, time.time()))
+
+    try:
+        threads = [threading.Thread(target=one, args=(n,)) for n in range(clients)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        server.stop()
+    latencies = [latency for _, latency, _ in answers]
+    confirmed_at = [done for status, _, done in answers if status == "confirmed"]
+    return full_after(confirmed_at, capacity, instant), percentile(latencies, 0.5), percentile(latencies, 0.99)
 
 
 def main(argv=None):
@@ -178,7 +223,9 @@ def main(argv=None):
     rows = []
     with tempfile.TemporaryDirectory() as scratch:
         for clients in (int(n) for n in args.clients.split(",")):
-            rows.append(rush(clients, args.capacity, args.workers, args.port, Path(scratch), args.limiter, args.database))
+            row = rush(clients, args.capacity, args.workers, args.port, Path(scratch), args.limiter, args.database)
+            row["ceiling"] = ceiling(clients, args.capacity, args.workers, args.port, Path(scratch))
+            rows.append(row)
     backend = "PostgreSQL" if args.database else "SQLite"
     print(
         f"{backend}，名额 {args.capacity}，gunicorn {args.workers} 个 worker，{limiter_label(args.limiter)}，"
@@ -186,15 +233,14 @@ def main(argv=None):
     )
     print(
         "| 同时等待的家长 | 开放前拿到验证码 | 开放后满员 (s) | p50 (ms) | p99 (ms) | 错误 | 候补 | 最慢候补答复 (ms) "
-        "| 候补位次连续 | 超额 | 下限：单进程事务 (s) |"
+        "| 候补位次连续 | 超额 | 下限：单进程事务 (s) | 最简 Flask 同样抢报：满员 (s) / p50 / p99 (ms) |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|:-:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|:-:|---:|---:|---:|")
     for row in rows:
-        full = "未满" if row["full_after"] is None else f"{row['full_after']:.2f}"
         print(
-            f"| {row['clients']} | {row['codes_in_time']} | {full} | {row['p50']:.0f} | {row['p99']:.0f} | {row['errors']} | {row['waitlisted']} "
+            f"| {row['clients']} | {row['codes_in_time']} | {seconds(row['full_after'])} | {row['p50']:.0f} | {row['p99']:.0f} | {row['errors']} | {row['waitlisted']} "
             f"| {row['slowest_waitlisted']:.0f} | {'是' if row['positions_ok'] else '否'} | {row['overbooked']} "
-            f"| {row['floor']:.3f} |"
+            f"| {row['floor']:.3f} | {seconds(row['ceiling'][0])} / {row['ceiling'][1]:.0f} / {row['ceiling'][2]:.0f} |"
         )
     for row in rows:
         print(f"{row['clients']} 位家长的下限运行中，{hold_line(row['hold'])}")
