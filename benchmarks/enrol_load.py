@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Enrolment throughput and latency at gunicorn, beside two floors.
 
-    .venv/bin/python benchmarks/enrol_load.py [--clients 50] [--requests 2000] [--workers 4]
+    .venv/bin/python benchmarks/enrol_load.py [--clients 50] [--requests 2000] [--workers 4] [--rounds 1]
         [--database postgresql://postgres@127.0.0.1:5432/test] [--limiter redis://127.0.0.1:6379 | off]
 
 Rows: the storage transaction called directly in one process; a bare
@@ -20,6 +20,11 @@ so both backends are measured against the same floor. The app runs with its
 rate limits on, counting in Redis as under gunicorn in production, and the
 clients come from 500 loopback addresses so no limit is reached (the header
 says whether the per-address code limit had to be raised for the run).
+
+This 2-core virtual machine's speed drifts by a factor of two within minutes,
+so a ratio of rows run a minute apart moves with it. --rounds N runs every row
+N times, one round after another, and prints each round's ratios and their
+median, the figure to read the targets by.
 """
 
 import argparse
@@ -566,50 +571,73 @@ def _ms(value):
     return "—" if value is None else f"{value:.1f}"
 
 
+FLOORS = (("最简计数+插入应用（下限）", "floor_app:app"), ("同上，最简 Flask 应用（议题的参照）", "floor_app:flask_app"))
+SURFACES = (("JSON API", json_enrol), ("HTML 表单（GET+POST）", form_enrol))
+
+
+def one_round(args, scratch, capacity):
+    """Every row once, in the order of the table: (rows, lock hold of the direct row)."""
+    rows = []
+    with fresh_database(args.database, scratch, "direct") as database:
+        seconds, hold = direct(database, args.requests, capacity)
+        rows.append(("直接调用事务（单进程）", args.requests / seconds, None, None, overbooked(database, capacity)))
+    for label, target in FLOORS:
+        floor_db = str(scratch / f"{target.replace(':', '-')}.sqlite3")
+        floor_app.create(floor_db)
+        env = {"FLOOR_DATABASE": floor_db, "FLOOR_CAPACITY": str(capacity), "PYTHONPATH": str(ROOT / "benchmarks")}
+        rows += at_gunicorn(args, label, target, env, floor_enrol, floor_db, capacity)
+    for label, surface in SURFACES:
+        folder = scratch / label.split()[0]
+        write_classes(folder / "classes", capacity)
+        with fresh_database(args.database, folder, "forms") as database:
+            env = {
+                "FORMS_APP_DATABASE": database,
+                "FORMS_APP_CLASSES_DIR": str(folder / "classes"),
+                "FORMS_APP_SECRET_KEY": "benchmark",
+                **limiter_env(args.limiter),
+                **verification_env(folder / "messages.log", args.requests),
+            }
+            codes = Codes(folder / "messages.log")
+            try:
+                rows += at_gunicorn(args, label, "forms_app:create_app()", env, surface, database, capacity, codes)
+            finally:
+                codes.close()
+    return rows, hold
+
+
+def ratios(rows):
+    """(JSON / minimal Flask, form / minimal Flask, JSON / direct) of one round's rows."""
+    rate = {label: row_rate for label, row_rate, *_ in rows}
+    flask, json_rate = rate[FLOORS[1][0]], rate[SURFACES[0][0]]
+    return json_rate / flask, rate[SURFACES[1][0]] / flask, json_rate / rate["直接调用事务（单进程）"]
+
+
+def median(values):
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--rounds", type=int, default=1, help="run every row this many times, one round after another")
     parser.add_argument("--database", help="a postgresql:// server to measure instead of SQLite files")
     add_limiter_argument(parser)
     args = parser.parse_args(argv)
     capacity = args.requests // 2
-    rows = []
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
         disk = fsync_profile(scratch)
-        with fresh_database(args.database, scratch, "direct") as database:
-            seconds, hold = direct(database, args.requests, capacity)
-            rows.append(("直接调用事务（单进程）", args.requests / seconds, None, None, overbooked(database, capacity)))
-
-        for label, target in (
-            ("最简计数+插入应用（下限）", "floor_app:app"),
-            ("同上，最简 Flask 应用（议题的参照）", "floor_app:flask_app"),
-        ):
-            floor_db = str(scratch / f"{target.replace(':', '-')}.sqlite3")
-            floor_app.create(floor_db)
-            env = {"FLOOR_DATABASE": floor_db, "FLOOR_CAPACITY": str(capacity), "PYTHONPATH": str(ROOT / "benchmarks")}
-            rows += at_gunicorn(args, label, target, env, floor_enrol, floor_db, capacity)
-        (_, floor_rate, *_), (_, flask_rate, _, flask_p99, _) = rows[1:3]
-
-        for label, surface in (("JSON API", json_enrol), ("HTML 表单（GET+POST）", form_enrol)):
-            folder = scratch / label.split()[0]
-            write_classes(folder / "classes", capacity)
-            with fresh_database(args.database, folder, "forms") as database:
-                env = {
-                    "FORMS_APP_DATABASE": database,
-                    "FORMS_APP_CLASSES_DIR": str(folder / "classes"),
-                    "FORMS_APP_SECRET_KEY": "benchmark",
-                    **limiter_env(args.limiter),
-                    **verification_env(folder / "messages.log", args.requests),
-                }
-                codes = Codes(folder / "messages.log")
-                try:
-                    rows += at_gunicorn(args, label, "forms_app:create_app()", env, surface, database, capacity, codes)
-                finally:
-                    codes.close()
+        rounds = []
+        for n in range(args.rounds):
+            (scratch / f"round-{n}").mkdir()
+            rounds.append(one_round(args, scratch / f"round-{n}", capacity))
+    rows, hold = rounds[0]
+    (_, floor_rate, *_), (_, flask_rate, _, flask_p99, _) = rows[1:3]
 
     backend = "PostgreSQL" if args.database else "SQLite"
     print(
@@ -618,27 +646,41 @@ def main(argv=None):
     )
     print("磁盘 fsync（运行前取样 3 秒）：p50 {:.2f} ms，p99 {:.2f} ms，最长 {:.0f} ms".format(*disk))
     print(hold_line(hold))
+    if args.rounds > 1:
+        print(f"第 1 轮（共 {args.rounds} 轮）：")
     print("| 场景 | 次/秒 | p50 (ms) | p99 (ms) | 超额 | 相对下限 | 相对最简 Flask |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for label, rate, p50, p99, over in rows:
         over = "—" if over is None else over
         print(f"| {label} | {rate:.0f} | {_ms(p50)} | {_ms(p99)} | {over} | {rate / floor_rate:.2f} | {rate / flask_rate:.2f} |")
-    by_label = {row[0]: row for row in rows}
-    (_, json_rate, _, json_p99, _), (_, form_rate, *_) = by_label["JSON API"], by_label["HTML 表单（GET+POST）"]
-    direct_rate = rows[0][1]
+    each = [ratios(round_rows) for round_rows, _ in rounds]
+    if args.rounds > 1:
+        print("每一轮（同一轮里的行前后相隔不到一分钟，机器快慢的漂移对比值影响较小）：")
+        print("| 轮 | 最简 Flask 次/秒 | JSON API 次/秒 | 表单 次/秒 | JSON / 最简 Flask | 表单 / 最简 Flask | JSON / 直接调用 |")
+        print("|---:|---:|---:|---:|---:|---:|---:|")
+        for n, ((round_rows, _), (json_share, form_share, direct_share)) in enumerate(zip(rounds, each), 1):
+            rate = {label: row_rate for label, row_rate, *_ in round_rows}
+            print(
+                f"| {n} | {rate[FLOORS[1][0]]:.0f} | {rate[SURFACES[0][0]]:.0f} | {rate[SURFACES[1][0]]:.0f} "
+                f"| {json_share:.2f} | {form_share:.2f} | {direct_share:.2f} |"
+            )
+    json_share, form_share, direct_share = (median(values) for values in zip(*each))
+    which = "同一次运行的比值" if args.rounds == 1 else f"{args.rounds} 轮比值的中位数"
     print(
-        f"同一次运行的比值：JSON API / 最简 Flask = {json_rate / flask_rate:.2f}（目标 ≥ 0.6，SQLite），"
-        f"表单 / 最简 Flask = {form_rate / flask_rate:.2f}（目标 ≥ 0.3），"
-        f"JSON API / 直接调用事务 = {json_rate / direct_rate:.2f}（目标 ≥ 0.5，PostgreSQL）"
+        f"{which}：JSON API / 最简 Flask = {json_share:.2f}（目标 ≥ 0.6，SQLite），"
+        f"表单 / 最简 Flask = {form_share:.2f}（目标 ≥ 0.3），"
+        f"JSON API / 直接调用事务 = {direct_share:.2f}（目标 ≥ 0.5，PostgreSQL）"
     )
+    json_rate, json_p99 = next((rate, p99) for label, rate, _, p99, _ in rows if label == SURFACES[0][0])
+    form_rate = next(rate for label, rate, *_ in rows if label == SURFACES[1][0])
     scale = REFERENCE_FLASK_RATE / flask_rate
     print(
-        f"换算到议题测量时的机器（那里最简 Flask 应用约 {REFERENCE_FLASK_RATE}/秒、p99 约 {REFERENCE_FLASK_P99} ms；"
+        f"换算到议题测量时的机器（第 1 轮；那里最简 Flask 应用约 {REFERENCE_FLASK_RATE}/秒、p99 约 {REFERENCE_FLASK_P99} ms；"
         f"本次为 {flask_rate:.0f}/秒、{flask_p99:.0f} ms）：JSON API {json_rate * scale:.0f}/秒、"
         f"p99 {json_p99 * REFERENCE_FLASK_P99 / flask_p99:.0f} ms，表单 {form_rate * scale:.0f}/秒"
         "（目标：JSON ≥500/秒且 p99 <150 ms，表单 ≥250/秒）"
     )
-    return 1 if any(row[4] for row in rows) else 0
+    return 1 if any(row[4] for round_rows, _ in rounds for row in round_rows) else 0
 
 
 if __name__ == "__main__":
