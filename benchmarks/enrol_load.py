@@ -34,6 +34,7 @@ import re
 import signal
 import socket
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -282,21 +283,32 @@ def overbooked(database, capacity):
     return max(0, confirmed - capacity)
 
 
+def bench_storage(database, capacity):
+    """The storage on `database` with the benchmark's one session synced, `capacity` places."""
+    storage = open_storage(database)
+    storage.create_schema()
+    storage.sync_places([Places(PROGRAM, SESSION, capacity, "first_come")], "bench", "bench")
+    return storage
+
+
+def enrol_directly(storage, n):
+    """Parent n's enrolment through the storage itself, as the app would ask for it."""
+    fields = person(n)
+    fields["birthdate"] = date.fromisoformat(fields["birthdate"])
+    storage.enrol(Applicant(program=PROGRAM, session=SESSION, consent="bench", **fields), f"direct-{n}", "bench")
+
+
 def direct(database, total, capacity):
     """(seconds, (p50, p99, one round trip) in ms): `total` enrolments through the storage in one
     process, each timed from the moment it holds the session's lock to its commit, beside the
     p50 of one `SELECT 1` on the same connection pool (PostgreSQL; None on SQLite), so the
     hold reads as a number of round trips measured in the same run."""
-    storage = open_storage(database)
-    storage.create_schema()
-    storage.sync_places([Places(PROGRAM, SESSION, capacity, "first_come")], "bench", "bench")
+    storage = bench_storage(database, capacity)
     trip = round_trip(storage) if storage.database.dialect == "postgresql" else None
     holds = HoldTimer(storage.database)
     began = time.perf_counter()
     for n in range(total):
-        fields = person(n)
-        fields["birthdate"] = date.fromisoformat(fields["birthdate"])
-        storage.enrol(Applicant(program=PROGRAM, session=SESSION, consent="bench", **fields), f"direct-{n}", "bench")
+        enrol_directly(storage, n)
     seconds = time.perf_counter() - began
     storage.close()
     trips = sorted(holds.trips)[len(holds.trips) // 2]
@@ -571,8 +583,9 @@ def _ms(value):
     return "—" if value is None else f"{value:.1f}"
 
 
-FLOORS = (("最简计数+插入应用（下限）", "floor_app:app"), ("同上，最简 Flask 应用（议题的参照）", "floor_app:flask_app"))
-SURFACES = (("JSON API", json_enrol), ("HTML 表单（GET+POST）", form_enrol))
+DIRECT, FLASK, JSON_API, FORM = "直接调用事务（单进程）", "同上，最简 Flask 应用（议题的参照）", "JSON API", "HTML 表单（GET+POST）"
+FLOORS = (("最简计数+插入应用（下限）", "floor_app:app"), (FLASK, "floor_app:flask_app"))
+SURFACES = ((JSON_API, json_enrol), (FORM, form_enrol))
 
 
 def one_round(args, scratch, capacity):
@@ -580,7 +593,7 @@ def one_round(args, scratch, capacity):
     rows = []
     with fresh_database(args.database, scratch, "direct") as database:
         seconds, hold = direct(database, args.requests, capacity)
-        rows.append(("直接调用事务（单进程）", args.requests / seconds, None, None, overbooked(database, capacity)))
+        rows.append((DIRECT, args.requests / seconds, None, None, overbooked(database, capacity)))
     for label, target in FLOORS:
         floor_db = str(scratch / f"{target.replace(':', '-')}.sqlite3")
         floor_app.create(floor_db)
@@ -605,17 +618,14 @@ def one_round(args, scratch, capacity):
     return rows, hold
 
 
-def ratios(rows):
-    """(JSON / minimal Flask, form / minimal Flask, JSON / direct) of one round's rows."""
-    rate = {label: row_rate for label, row_rate, *_ in rows}
-    flask, json_rate = rate[FLOORS[1][0]], rate[SURFACES[0][0]]
-    return json_rate / flask, rate[SURFACES[1][0]] / flask, json_rate / rate["直接调用事务（单进程）"]
+def rates(rows):
+    """{label: enrolments per second} of one round's rows."""
+    return {label: rate for label, rate, *_ in rows}
 
 
-def median(values):
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+def ratios(rate):
+    """(JSON / minimal Flask, form / minimal Flask, JSON / direct) of one round's `rates`."""
+    return rate[JSON_API] / rate[FLASK], rate[FORM] / rate[FLASK], rate[JSON_API] / rate[DIRECT]
 
 
 def main(argv=None):
@@ -653,29 +663,29 @@ def main(argv=None):
     for label, rate, p50, p99, over in rows:
         over = "—" if over is None else over
         print(f"| {label} | {rate:.0f} | {_ms(p50)} | {_ms(p99)} | {over} | {rate / floor_rate:.2f} | {rate / flask_rate:.2f} |")
-    each = [ratios(round_rows) for round_rows, _ in rounds]
+    each = [ratios(rates(round_rows)) for round_rows, _ in rounds]
     if args.rounds > 1:
         print("每一轮（同一轮里的行前后相隔不到一分钟，机器快慢的漂移对比值影响较小）：")
         print("| 轮 | 最简 Flask 次/秒 | JSON API 次/秒 | 表单 次/秒 | JSON / 最简 Flask | 表单 / 最简 Flask | JSON / 直接调用 |")
         print("|---:|---:|---:|---:|---:|---:|---:|")
         for n, ((round_rows, _), (json_share, form_share, direct_share)) in enumerate(zip(rounds, each), 1):
-            rate = {label: row_rate for label, row_rate, *_ in round_rows}
+            rate = rates(round_rows)
             print(
-                f"| {n} | {rate[FLOORS[1][0]]:.0f} | {rate[SURFACES[0][0]]:.0f} | {rate[SURFACES[1][0]]:.0f} "
+                f"| {n} | {rate[FLASK]:.0f} | {rate[JSON_API]:.0f} | {rate[FORM]:.0f} "
                 f"| {json_share:.2f} | {form_share:.2f} | {direct_share:.2f} |"
             )
-    json_share, form_share, direct_share = (median(values) for values in zip(*each))
+    json_share, form_share, direct_share = (statistics.median(values) for values in zip(*each))
     which = "同一次运行的比值" if args.rounds == 1 else f"{args.rounds} 轮比值的中位数"
     print(
         f"{which}：JSON API / 最简 Flask = {json_share:.2f}（目标 ≥ 0.6，SQLite），"
         f"表单 / 最简 Flask = {form_share:.2f}（目标 ≥ 0.3），"
         f"JSON API / 直接调用事务 = {direct_share:.2f}（目标 ≥ 0.5，PostgreSQL）"
     )
-    json_rate, json_p99 = next((rate, p99) for label, rate, _, p99, _ in rows if label == SURFACES[0][0])
-    form_rate = next(rate for label, rate, *_ in rows if label == SURFACES[1][0])
+    by_label = {row[0]: row for row in rows}
+    (_, json_rate, _, json_p99, _), (_, form_rate, *_) = by_label[JSON_API], by_label[FORM]
     scale = REFERENCE_FLASK_RATE / flask_rate
     print(
-        f"换算到议题测量时的机器（第 1 轮；那里最简 Flask 应用约 {REFERENCE_FLASK_RATE}/秒、p99 约 {REFERENCE_FLASK_P99} ms；"
+        f"换算到议题测量时的机器（{'第 1 轮；' if args.rounds > 1 else ''}那里最简 Flask 应用约 {REFERENCE_FLASK_RATE}/秒、p99 约 {REFERENCE_FLASK_P99} ms；"
         f"本次为 {flask_rate:.0f}/秒、{flask_p99:.0f} ms）：JSON API {json_rate * scale:.0f}/秒、"
         f"p99 {json_p99 * REFERENCE_FLASK_P99 / flask_p99:.0f} ms，表单 {form_rate * scale:.0f}/秒"
         "（目标：JSON ≥500/秒且 p99 <150 ms，表单 ≥250/秒）"
