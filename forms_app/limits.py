@@ -1,8 +1,9 @@
 """Rate limits per client address and per phone number.
 
 The counters live in RATELIMIT_STORAGE_URI: memory:// suits one dev process;
-under gunicorn use a shared store (redis://127.0.0.1:6379) or every worker
-counts on its own. Limits on enrolment are generous because a whole factory
+under gunicorn use Redis (redis://127.0.0.1:6379) or every worker counts on
+its own. Only those two: a phone's count is made before the view and given
+back when the request turns out not to count, which other stores cannot do. Limits on enrolment are generous because a whole factory
 can sit behind one address at 09:00; limits on lookups count wrong guesses only.
 A phone number's enrolment limit is spent only by requests that passed CSRF and
 validation for a real session (`checked`), so junk naming someone else's phone
@@ -46,32 +47,48 @@ class Rule:
     """Limits on one key, such as 20 an hour per phone number. With `counts`, only
     requests whose response it accepts are counted (wrong guesses, failed logins);
     without it every request is counted before the view runs. A `key` of None means
-    the rule does not apply to this request."""
+    the rule does not apply to this request.
 
-    def __init__(self, limits, key, counts=None):
+    A conditional rule is looked at before the view and counted after it, a second trip
+    to the store. With `ahead`, for a rule that nearly every request meets (an enrolment
+    that passed validation), it is counted before the view with the others, in the same
+    trip, and given back when the response does not count or the view never ran: a
+    second trip only for the requests that do not count. Between the two, for the
+    milliseconds the view runs, the count is one too high."""
+
+    def __init__(self, limits, key, counts=None, ahead=False):
         self.items = parse_many(limits)
         self.key = key
         self.counts = counts
+        self.ahead = ahead
 
+
+# What each ask does to its counter: count the request, only look, give back a count.
+HIT, LOOK, GIVE_BACK = 1, 0, -1
 
 # One round trip for all of a request's counts. The same keys and the same fixed windows as
-# limits' own incr_expire script and get: ARGV[i] is the window to count KEYS[i] in, or 0
-# to only read it.
+# limits' own incr_expire script and get: ARGV[2i] is what to do to KEYS[i] (HIT, LOOK or
+# GIVE_BACK) and ARGV[2i-1] the window a new count starts. A count is given back only while
+# its window lasts: a key made by a give-back would have no expiry and block a phone for good.
 COUNT_AT_ONCE = """
 local counts = {}
 for i, key in ipairs(KEYS) do
-    local window = tonumber(ARGV[i])
-    if window > 0 then
-        counts[i] = redis.call("incrby", key, 1)
-        if counts[i] == 1 then
+    local window, amount = tonumber(ARGV[2 * i - 1]), tonumber(ARGV[2 * i])
+    if amount > 0 then
+        counts[i] = redis.call("incrby", key, amount)
+        if counts[i] == amount then
             redis.call("expire", key, window)
         end
+    elseif amount < 0 and redis.call("exists", key) == 1 then
+        counts[i] = redis.call("incrby", key, amount)
     else
         counts[i] = tonumber(redis.call("get", key) or "0")
     end
 end
 return counts
 """
+# Stores that can give a count back. Not Redis Cluster: one script's keys would sit in different slots.
+STORES = ("memory://", "redis://", "rediss://", "redis+sentinel://", "redis+unix://")
 
 
 class Counters:
@@ -86,6 +103,8 @@ class Counters:
     an outage like any other."""
 
     def __init__(self, uri, prefix):
+        if not uri.startswith(STORES):
+            raise ValueError(f"RATELIMIT_STORAGE_URI must start with one of {', '.join(STORES)}, not {uri!r}")
         self.uri, self.prefix = uri, prefix
         self.options = (
             {"socket_timeout": STORE_TIMEOUT_SECONDS, "socket_connect_timeout": STORE_TIMEOUT_SECONDS, "single_connection_client": True}
@@ -104,27 +123,35 @@ class Counters:
         self.shared = FixedWindowRateLimiter(storage)
 
     def _within(self, asks):
-        """Whether each (question, item, key) is within its limit, "hit" counting the request
-        and "test" only looking."""
+        """Whether each (what, item, key) is within its limit, `what` being HIT, LOOK or
+        GIVE_BACK (whose answer means nothing)."""
         if time.monotonic() >= self.retry_at:
             try:
                 if self.shared is None:
                     self._connect()
                 if self.count_at_once is None:
-                    return [getattr(self.shared, question)(item, self.prefix, *key) for question, item, key in asks]
+                    return [self._in_memory(self.shared, ask) for ask in asks]
                 return self._within_redis(asks)
             except StorageError as error:
                 self._outage(error.storage_error)
             except RedisError as error:
                 self._outage(error)
-        return [getattr(self.local, question)(item, self.prefix, *key) for question, item, key in asks]
+        return [self._in_memory(self.local, ask) for ask in asks]
+
+    def _in_memory(self, limiter, ask):
+        what, item, key = ask
+        if what == HIT:
+            return limiter.hit(item, self.prefix, *key)
+        if what == LOOK:
+            return limiter.test(item, self.prefix, *key)
+        limiter.storage.decr(item.key_for(self.prefix, *key))
+        return True
 
     def _within_redis(self, asks):
         storage = self.shared.storage
         keys = [storage.prefixed_key(item.key_for(self.prefix, *key)) for _, item, key in asks]
-        windows = [item.get_expiry() if question == "hit" else 0 for question, item, _ in asks]
-        counts = self.count_at_once(keys, windows)
-        return [count <= item.amount if question == "hit" else count < item.amount for (question, item, _), count in zip(asks, counts)]
+        counts = self.count_at_once(keys, [arg for what, item, _ in asks for arg in (item.get_expiry(), what)])
+        return [count <= item.amount if what == HIT else count < item.amount for (what, item, _), count in zip(asks, counts)]
 
     def _outage(self, error):
         self.retry_at = time.monotonic() + RETRY_SECONDS
@@ -138,12 +165,14 @@ class Counters:
             log.warning("rate-limit store unreachable, counting in this process: %s", error)
 
     def allow(self, keyed):
-        """Count this request against its unconditional rules and look at its conditional ones,
-        for every (rule, key) in `keyed` at once."""
-        return all(self._within([("test" if rule.counts else "hit", item, key) for rule, key in keyed for item in rule.items]))
+        """Count this request against its unconditional rules and those counted ahead, and
+        look at its other conditional ones, for every (rule, key) in `keyed` at once."""
+        asks = [(LOOK if rule.counts and not rule.ahead else HIT, item, key) for rule, key in keyed for item in rule.items]
+        return all(self._within(asks))
 
-    def count(self, rule, key):
-        self._within([("hit", item, key) for item in rule.items])
+    def count(self, keyed, what=HIT):
+        if keyed:
+            self._within([(what, item, key) for rule, key in keyed for item in rule.items])
 
 
 def init_app(app):
@@ -162,12 +191,17 @@ def limited(scope, *rules, methods=("POST",)):
             if counters is None or request.method not in methods:
                 return view(*args, **kwargs)
             keyed = [(rule, (scope, key)) for rule in rules if (key := rule.key()) is not None]
+            ahead = [(rule, key) for rule, key in keyed if rule.ahead]
             if not counters.allow(keyed):
+                counters.count(ahead, GIVE_BACK)
                 abort(429)
-            response = current_app.make_response(view(*args, **kwargs))
-            for rule, key in keyed:
-                if rule.counts and rule.counts(response):
-                    counters.count(rule, key)
+            try:
+                response = current_app.make_response(view(*args, **kwargs))
+            except BaseException:
+                counters.count(ahead, GIVE_BACK)
+                raise
+            counters.count([(rule, key) for rule, key in ahead if not rule.counts(response)], GIVE_BACK)
+            counters.count([(rule, key) for rule, key in keyed if rule.counts and not rule.ahead and rule.counts(response)])
             return response
 
         return guarded
@@ -201,5 +235,5 @@ def wrong_guess(response):
     return response.status_code == 404
 
 
-enrol_limits = limited("enrol", Rule(ENROL_PER_ADDRESS, address_key), Rule(ENROL_PER_PHONE, phone_key, was_checked))
+enrol_limits = limited("enrol", Rule(ENROL_PER_ADDRESS, address_key), Rule(ENROL_PER_PHONE, phone_key, was_checked, ahead=True))
 lookup_limits = limited("lookup", Rule(LOOKUP_PER_ADDRESS, address_key, wrong_guess), Rule(LOOKUP_PER_PHONE, phone_key, wrong_guess))

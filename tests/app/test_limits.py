@@ -127,9 +127,9 @@ def test_counting_goes_back_to_redis_once_it_has_restarted(make_app, private_red
 
 
 @pytest.mark.sqlite_only
-def test_an_enrolment_asks_redis_twice_and_its_counts_expire_with_their_windows(make_app, private_redis, monkeypatch):
-    """Before the view, the address is counted and the phone looked at in one script call;
-    after it, the phone is counted. Each counter ends with its window, as limits' own would:
+def test_an_enrolment_asks_redis_once_and_its_counts_expire_with_their_windows(make_app, private_redis, monkeypatch):
+    """Before the view, the address and the phone are counted in one script call; an enrolment
+    that counts needs no second one. Each counter ends with its window, as limits' own would:
     one without an expiry would block a phone for good."""
     port, start, _ = private_redis
     store = start()
@@ -139,10 +139,45 @@ def test_an_enrolment_asks_redis_twice_and_its_counts_expire_with_their_windows(
     monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", lambda *args, **kw: sent.append(send(*args, **kw)))
     assert client.post("/api/enrolments", json=api_child(name="孩子1", phone=VICTIM)).status_code == 201
     monkeypatch.undo()
-    assert len(sent) == 2
+    assert len(sent) == 1
     (address,) = store.scan_iter("*address:*")
     (phone,) = store.scan_iter(f"*phone:{VICTIM}*")
     assert (int(store.get(address)), int(store.get(phone))) == (2, 2)
     assert 0 < store.ttl(address) <= 60 and 60 < store.ttl(phone) <= 3600
     limiter = FixedWindowRateLimiter(storage_from_string(f"redis://127.0.0.1:{port}"))
     assert limiter.get_window_stats(parse(limits.ENROL_PER_PHONE), "forms_app", "enrol", f"phone:{VICTIM}").remaining == 18
+
+
+@pytest.mark.sqlite_only
+def test_in_redis_junk_and_refused_requests_give_their_phone_count_back(make_app, private_redis):
+    """The phone is counted before the view, so what does not count must be given back in
+    Redis too: junk naming the phone, and the request a full phone limit refuses."""
+    port, start, _ = private_redis
+    store = start()
+    client = make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{port}").test_client()
+    junk = [client.post("/api/enrolments", json=api_child(program="no-such-program", phone=VICTIM)).status_code for _ in range(5)]
+    junk += [client.post("/api/enrolments", json=api_child(phone=VICTIM, consent=False)).status_code for _ in range(5)]
+    assert junk == [404] * 5 + [422] * 5
+    assert sum(_counted(store, VICTIM)) == 0
+    codes = [client.post("/api/enrolments", json=api_child(name=f"孩子{n}", phone=VICTIM)).status_code for n in range(22)]
+    assert codes == [201] * 20 + [429] * 2
+    assert sum(_counted(store, VICTIM)) == 20
+
+
+@pytest.mark.sqlite_only
+def test_a_count_given_back_after_its_window_ended_leaves_no_counter_behind(make_app, private_redis):
+    """A window can end between the count before the view and its give-back: giving back must
+    not then make a counter with no expiry, which would block the phone for good."""
+    port, start, _ = private_redis
+    store = start()
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{port}")
+    counters, rule = app.extensions["rate_limits"], limits.Rule(limits.ENROL_PER_PHONE, None)
+    counters.count([(rule, ("enrol", f"phone:{VICTIM}"))])
+    store.flushall()
+    counters.count([(rule, ("enrol", f"phone:{VICTIM}"))], limits.GIVE_BACK)
+    assert _counted(store, VICTIM) == []
+
+
+def test_a_store_that_cannot_give_counts_back_is_refused_at_start(make_app):
+    with pytest.raises(ValueError, match="RATELIMIT_STORAGE_URI must start with one of memory://"):
+        make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memcached://127.0.0.1:11211")
