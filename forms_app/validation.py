@@ -27,8 +27,10 @@ def _text(value):
     if not isinstance(value, str):
         return ""
     value = unicodedata.normalize("NFC", value)
-    visible = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in value if unicodedata.category(ch) != "Cf")
-    return " ".join(visible.split())
+    # A printable string holds no Cc or Cf character: only a pasted one needs the walk.
+    if not value.isprintable():
+        value = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in value if unicodedata.category(ch) != "Cf")
+    return " ".join(value.split())
 
 
 def phone_number(value):
