@@ -9,12 +9,12 @@ import json
 import re
 import secrets
 
-from flask import current_app
 from flask_wtf import FlaskForm
-from itsdangerous import BadData, URLSafeTimedSerializer
+from itsdangerous import BadData
 from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, StringField, TelField
 
 from .admission import ALL_OR_NONE, EACH
+from .secret import signer
 
 SIBLINGS = (2, 3)
 SUBMISSION = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -35,14 +35,10 @@ class LookupForm(FlaskForm):
 _form_classes = {}
 
 
-def _signer():
-    return URLSafeTimedSerializer(current_app.secret_key, salt="enrolment-submission")
-
-
 def _issued(token):
     """The nonce inside a submission token this server signed, or None for anything else."""
     try:
-        return _signer().loads(token or "", max_age=SUBMISSION_MAX_AGE)
+        return signer("enrolment-submission").loads(token or "", max_age=SUBMISSION_MAX_AGE)
     except BadData:
         return None
 
@@ -77,7 +73,7 @@ def enrol_form(program):
         cached = _form_classes[id(program)] = (program, _form_class(program))
     form = cached[1]()
     if _issued(form.submission.data) is None:
-        form.submission.data = _signer().dumps(secrets.token_urlsafe(16))
+        form.submission.data = signer("enrolment-submission").dumps(secrets.token_urlsafe(16))
     return form
 
 

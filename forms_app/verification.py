@@ -21,13 +21,14 @@ import secrets
 from datetime import timedelta
 
 from flask import Blueprint, after_this_request, current_app, g, jsonify, render_template, request
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadSignature
 
 from programs.phones import mask, normalize_mobile
 
 from .clock import now
 from .db import get_db
 from .messaging.senders import NotConfigured, SendFailed, from_config
+from .secret import signer
 from .storage import Proof
 
 log = logging.getLogger(__name__)
@@ -62,17 +63,13 @@ def _digest(*parts):
     return hmac.new(current_app.secret_key.encode(), ":".join(parts).encode(), hashlib.sha256).hexdigest()
 
 
-def _serializer():
-    return URLSafeTimedSerializer(current_app.secret_key, salt="phone-verified")
-
-
 def verified(phone):
     """Whether this browser proved `phone` (any phone, when None) within VERIFIED_SECONDS."""
     token = request.cookies.get(COOKIE)
     if not token:
         return False
     try:
-        proven = _serializer().loads(token, max_age=current_app.config["VERIFIED_SECONDS"])
+        proven = signer("phone-verified").loads(token, max_age=current_app.config["VERIFIED_SECONDS"])
     except BadSignature:
         return False
     return phone is None or proven == phone
@@ -83,7 +80,7 @@ def _remember(phone):
     def set_cookie(response):
         response.set_cookie(
             COOKIE,
-            _serializer().dumps(phone),
+            signer("phone-verified").dumps(phone),
             max_age=current_app.config["VERIFIED_SECONDS"],
             httponly=True,
             samesite="Lax",

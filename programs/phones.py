@@ -73,8 +73,10 @@ def _national_mobile(text):
     return str(number.national_number)
 
 
+@lru_cache(maxsize=1024)
 def tel_uri(text):
-    """An RFC 3966 tel: link, so a tap on a phone dials the number."""
+    """An RFC 3966 tel: link, so a tap on a phone dials the number. Cached: every form page
+    links its program's contact, and libphonenumber would parse it again for each parent."""
     short = _short_number(text)
     if short:
         return f"tel:{short}"

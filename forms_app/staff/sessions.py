@@ -32,8 +32,18 @@ class ParentsCookie(SecureCookieSessionInterface):
     """Secure whenever the request came over HTTPS (behind the proxy that PROXY_HOPS
     describes), not only when SESSION_COOKIE_SECURE says so."""
 
+    def __init__(self):
+        self.signers = {}
+
     def get_cookie_secure(self, app):
         return super().get_cookie_secure(app) or request.is_secure
+
+    def get_signing_serializer(self, app):
+        """One per secret key, where Flask builds one to open and another to save every session;
+        the rest of what it is built from is configuration, fixed once the app has started."""
+        if app.secret_key not in self.signers:
+            self.signers[app.secret_key] = super().get_signing_serializer(app)
+        return self.signers[app.secret_key]
 
 
 class StaffCookie(ParentsCookie):
