@@ -3,8 +3,9 @@
 The counters live in RATELIMIT_STORAGE_URI: memory:// suits one dev process;
 under gunicorn use Redis (redis://127.0.0.1:6379) or every worker counts on
 its own. Only those two: a phone's count is made before the view and given
-back when the request turns out not to count, which other stores cannot do. Limits on enrolment are generous because a whole factory
-can sit behind one address at 09:00; limits on lookups count wrong guesses only.
+back when the request turns out not to count, which other stores cannot do.
+Limits on enrolment are generous because a whole factory can sit behind one
+address at 09:00; limits on lookups count wrong guesses only.
 A phone number's enrolment limit is spent only by requests that passed CSRF and
 validation for a real session (`checked`), so junk naming someone else's phone
 cannot use theirs up; a request naming no valid phone has no phone counter at all,
