@@ -72,12 +72,6 @@ def create_app(test_config=None):
         """Browsers ask for it on every page; answer with the icon the pages name rather than a 404."""
         return redirect(url_for("static", filename="favicon.svg"), 301)
 
-    @app.after_request
-    def private_by_default(response):
-        """Pages carry children's data; only responses that say otherwise may be cached."""
-        response.headers.setdefault("Cache-Control", "no-store")
-        return response
-
     return app
 
 
