@@ -21,6 +21,11 @@ _MOBILE = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
 _SERVICE = {PhoneNumberType.UAN, PhoneNumberType.TOLL_FREE, PhoneNumberType.SHARED_COST}
 # 010-64700001转8012 / 分机 8012: libphonenumber reads extensions written as "ext.".
 _EXTENSION = re.compile(r"\s*(?:转|分机|-?ext\.?|x)\s*(\d{1,6})\s*$", re.IGNORECASE)
+# What a parent usually types: 11 digits from a 1. `parse` keeps those as they are unless they begin
+# with what CN's metadata strips as a national or carrier prefix (0, 17951...), so such a text is
+# the national number itself and only its type needs the library.
+_PLAIN_MOBILE = re.compile(r"1\d{10}")
+_STRIPPED_PREFIX = re.compile(phonenumbers.PhoneMetadata.metadata_for_region("CN").national_prefix_for_parsing)
 
 
 def _parse(text):
@@ -66,8 +71,12 @@ def normalize_mobile(text):
 @lru_cache(maxsize=1024)
 def _national_mobile(text):
     """Cached because one request asks twice (rate-limit key, then validation),
-    and libphonenumber is a twentieth of an enrolment's Python."""
-    number = _parse(text)
+    and libphonenumber is a twentieth of an enrolment's Python. A mobile type is a valid
+    number's, so a plain 11 digits is asked only its type, not parsed and validated first."""
+    if _PLAIN_MOBILE.fullmatch(text) and not _STRIPPED_PREFIX.match(text):
+        number = phonenumbers.PhoneNumber(country_code=86, national_number=int(text))
+    else:
+        number = _parse(text)
     if number is None or phonenumbers.number_type(number) not in _MOBILE:
         return None
     return str(number.national_number)
