@@ -295,3 +295,18 @@ def test_a_sibling_s_errors_carry_the_child_s_number(client, database):
     assert errors["answers-lunch-2"]
     assert _against_spec(client, client.post("/api/enrolments", json=api_child(children="王小红")), 422)["errors"].keys() == {"children"}
     assert rows(database, "SELECT count(*) FROM enrolments") == [(0,)]
+
+
+def test_only_plain_functions_skip_flasks_check_for_coroutines(app):
+    """The app hands plain hooks and views back as they are; a coroutine still meets Flask's own
+    handling (here: asking for the async extra), never a call that returns an unawaited coroutine."""
+
+    def plain():
+        return "ok"
+
+    async def coroutine():
+        return "ok"
+
+    assert app.ensure_sync(plain) is plain
+    with pytest.raises(RuntimeError, match="async"):
+        app.ensure_sync(coroutine)
