@@ -15,6 +15,12 @@ def deadline(text):
     return f"{moment.month}月{moment.day}日 {moment:%H:%M}"
 
 
+def description_ids(field, hint=None):
+    """The ids a form field's aria-describedby names, its hint's and its error's where shown:
+    a filter, as a macro call costs a form page a hundredth of a millisecond per field."""
+    return " ".join(([f"{field.id}-hint"] if hint else []) + ([f"{field.id}-error"] if field.errors else []))
+
+
 def init_app(app):
     app.add_template_filter(labels.day_with_weekday, "day")
     app.add_template_filter(labels.day, "date")
@@ -22,3 +28,4 @@ def init_app(app):
     app.add_template_filter(mask, "masked")
     app.add_template_filter(tel_uri, "tel")
     app.add_template_filter(deadline, "deadline")
+    app.add_template_filter(description_ids)
