@@ -46,9 +46,20 @@ def person_key(person, mode):
     (`forms_app.names.fold`), the birthdate, and the phone. A lottery leaves the phone out
     when the birthdate is known, so a second phone cannot buy a child a second ticket;
     without a birthdate (night classes) the phone is what tells two 王伟 apart."""
+    return _person_key(fold(person.name), person, mode)
+
+
+def person_keys(person):
+    """[lottery key, first-come key]: an enrolment's mode is read under the session's lock, so
+    both keys are made before it, from one fold of the name."""
+    folded = fold(person.name)
+    return [_person_key(folded, person, "lottery"), _person_key(folded, person, None)]
+
+
+def _person_key(folded, person, mode):
     birthdate = birthdate_text(person) or ""
     phone = "" if mode == "lottery" and birthdate else person.phone
-    return "|".join([fold(person.name), birthdate, phone])
+    return "|".join([folded, birthdate, phone])
 
 
 def new_enrolment(applicant, submission, status, code, stamp):

@@ -154,7 +154,7 @@ class Storage:
         and postgres.py). The replay and duplicate checks are the unique indexes that statement
         meets; only when it inserted nothing does a read afterwards ask which one it was."""
         at = stamp()
-        keys = [records.person_key(applicant, capacity.LOTTERY), records.person_key(applicant, None)]
+        keys = records.person_keys(applicant)
         token = secrets.token_hex(8)
         for _ in range(CODE_DRAWS):
             row = records.new_enrolment(applicant, submission, None, new_code(), at)
