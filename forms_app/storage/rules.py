@@ -36,25 +36,29 @@ ROSTER_ORDER = "CASE status {} ELSE {} END".format(
 # backend over every case and requires the same answer.
 STATUS_FOR_NEW = (
     f"CASE WHEN mode = '{capacity.LOTTERY}' AND NOT drawn THEN '{capacity.LOTTERY}' "
-    f"WHEN holding < capacity AND waiting = 0 THEN '{capacity.CONFIRMED}' ELSE '{capacity.WAITLISTED}' END"
+    f"WHEN waiting = 0 AND holding < capacity THEN '{capacity.CONFIRMED}' ELSE '{capacity.WAITLISTED}' END"
 )
-# What status_for_new is asked, read after the session is locked (counting every place held, not
-# only up to capacity: SQLite cannot take a LIMIT from the row being read).
+# What status_for_new is asked, read after the session is locked. The rule asks only whether anyone
+# waits, so `waiting` is 1 at most and its search stops at the first; once someone waits, the places
+# held need no counting. Those are counted in full, not only up to capacity: SQLite cannot take a
+# LIMIT from the row being read.
 DECIDED = f"""
     SELECT p.capacity AS capacity, p.mode AS mode,
         (SELECT count(*) FROM enrolments e
          WHERE e.program = p.program AND e.session = p.session AND e.{HOLDS_PLACE}) AS holding,
-        (SELECT count(*) FROM enrolments e
-         WHERE e.program = p.program AND e.session = p.session AND e.status = '{capacity.WAITLISTED}') AS waiting,
+        CASE WHEN EXISTS (SELECT 1 FROM enrolments e
+         WHERE e.program = p.program AND e.session = p.session AND e.status = '{capacity.WAITLISTED}') THEN 1 ELSE 0 END AS waiting,
         coalesce((SELECT l.drawn_at IS NOT NULL FROM lotteries l WHERE l.program = p.program AND l.session = p.session), false)
             AS drawn,
         (SELECT coalesce(max(e.queue), 0) + 1 FROM enrolments e WHERE e.program = p.program AND e.session = p.session) AS queue
     FROM places p WHERE p.program = ? AND p.session = ?
 """
 # A newcomer queues last, so everyone else waiting is ahead of them (as records.WITH_POSITION counts).
+# Its session is given as parameters (program, session): SQLite cannot search an index by a column
+# of the row RETURNING returns, and counted every waitlisted row of every session instead.
 POSITION_OF_NEW = f"""
     CASE WHEN status = '{capacity.WAITLISTED}' THEN 1 + (
-        SELECT count(*) FROM enrolments w WHERE w.program = enrolments.program AND w.session = enrolments.session
+        SELECT count(*) FROM enrolments w WHERE w.program = ? AND w.session = ?
           AND w.status = '{capacity.WAITLISTED}' AND w.id <> enrolments.id
     ) END"""
 CODE_DRAWS = 20
@@ -276,6 +280,7 @@ class Storage:
         before = []
         if proof:
             before, params = [(PROVE, self._proving(proof, token))], params + [proof.phone, token]
+        params += [applicant.program, applicant.session]
         return before, lock, [applicant.program, applicant.session], insert, params, followers
 
     @staticmethod

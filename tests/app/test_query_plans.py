@@ -1,0 +1,26 @@
+"""An enrolment's statement runs under its session's lock, so each of its searches must stay
+inside that session's entries: one that reads every session's rows makes every parent at a
+rush wait for a file that grows all season."""
+
+import pytest
+
+from forms_app.storage.sqlite import SqliteDatabase
+from tests.app.helpers import api_child
+
+
+@pytest.mark.sqlite_only
+def test_every_search_of_an_enrolment_stays_inside_its_session(client, monkeypatch):
+    seen = []
+    original = SqliteDatabase.insert_locked
+
+    def spy(self, before, lock, lock_params, insert, params, followers):
+        seen.append((self.conn, insert, params))
+        return original(self, before, lock, lock_params, insert, params, followers)
+
+    monkeypatch.setattr(SqliteDatabase, "insert_locked", spy)
+    assert client.post("/api/enrolments", json=api_child()).status_code == 201
+    conn, insert, params = seen[0]
+    plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + insert, params)]
+    of_enrolments = [step for step in plan if step.startswith(("SEARCH e ", "SEARCH w ", "SCAN"))]
+    assert len(of_enrolments) >= 3, plan
+    assert [step for step in of_enrolments if "(program=? AND session=?" not in step] == []
