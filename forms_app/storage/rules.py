@@ -280,6 +280,7 @@ class Storage:
         before = []
         if proof:
             before, params = [(PROVE, self._proving(proof, token))], params + [proof.phone, token]
+        # Placeholders are numbered in the statement's order: RETURNING's (POSITION_OF_NEW) come last.
         params += [applicant.program, applicant.session]
         return before, lock, [applicant.program, applicant.session], insert, params, followers
 
