@@ -9,6 +9,7 @@ import re
 import pytest
 import requests
 import yaml
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from catalogue.site import CONFIG_FILE, build_site
 from tests.app.helpers import Server
@@ -220,9 +221,12 @@ def test_offline_places_from_the_apps_own_origin(parent, two_origins):
     page.goto(two_origins + NIGHT_SCHOOL)
     media = page.locator('[data-places="xinyu-youth-night-school-2027-spring/spring-media"]')
     media.filter(has_text="50 个").wait_for()
-    wait_until_saved(page, NIGHT_SCHOOL, "/api/availability")
+    wait_until_saved(page, NIGHT_SCHOOL, "/api/availability", "/assets/places.js")
     later(context, page)
     context.set_offline(True)
     page.reload()
-    media.filter(has_text="上次更新").wait_for()
+    try:
+        media.filter(has_text="上次更新").wait_for()
+    except PlaywrightTimeout:
+        pytest.fail(f"offline the cell reads {media.inner_text()!r}; saved: {saved(page)}")
     assert re.fullmatch(r"50 个（上次更新 \d\d:\d\d）", media.inner_text()), media.inner_text()
