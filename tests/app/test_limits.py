@@ -128,18 +128,21 @@ def test_counting_goes_back_to_redis_once_it_has_restarted(make_app, private_red
 
 @pytest.mark.sqlite_only
 def test_an_enrolment_asks_redis_once_and_its_counts_expire_with_their_windows(make_app, private_redis, monkeypatch):
-    """Before the view, the address and the phone are counted in one script call; an enrolment
-    that counts needs no second one. Each counter ends with its window, as limits' own would:
-    one without an expiry would block a phone for good."""
+    """Before the view, the address and the phone are counted in one script call, packed and read
+    by hiredis; an enrolment that counts needs no second one. Each counter ends with its window,
+    as limits' own would: one without an expiry would block a phone for good."""
     port, start, _ = private_redis
     store = start()
     client = make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{port}").test_client()
     assert client.post("/api/enrolments", json=api_child(name="孩子0", phone=VICTIM)).status_code == 201
     sent, send = [], redis.connection.AbstractConnection.send_packed_command
-    monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", lambda *args, **kw: sent.append(send(*args, **kw)))
+    monkeypatch.setattr(
+        redis.connection.AbstractConnection, "send_packed_command", lambda conn, *a, **kw: sent.append(conn) or send(conn, *a, **kw)
+    )
     assert client.post("/api/enrolments", json=api_child(name="孩子1", phone=VICTIM)).status_code == 201
     monkeypatch.undo()
     assert len(sent) == 1
+    assert isinstance(sent[0]._command_packer, redis.connection.HiredisRespSerializer)
     (address,) = store.scan_iter("*address:*")
     (phone,) = store.scan_iter(f"*phone:{VICTIM}*")
     assert (int(store.get(address)), int(store.get(phone))) == (2, 2)
