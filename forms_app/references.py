@@ -15,8 +15,19 @@ def new_reference():
     return secrets.token_urlsafe(16)
 
 
+def _random_text(length):
+    """`length` characters of CODE_ALPHABET, all equally likely: one draw of a number below
+    31^length written in base 31, where a draw per character asked the OS for random bytes
+    `length` times."""
+    number, characters = secrets.randbelow(len(CODE_ALPHABET) ** length), []
+    for _ in range(length):
+        number, digit = divmod(number, len(CODE_ALPHABET))
+        characters.append(CODE_ALPHABET[digit])
+    return "".join(characters)
+
+
 def new_code():
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return _random_text(CODE_LENGTH)
 
 
 def normalize_code(text):
@@ -27,4 +38,4 @@ def normalize_code(text):
 def new_link_token():
     """The token of a short result link in an SMS (/s/<token>): about 50 random bits in 10
     characters, because a whole SMS is 70 characters and the 128-bit reference would take a third."""
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
+    return _random_text(10)
