@@ -223,6 +223,14 @@ MIGRATIONS = [
         ALTER TABLE phone_codes ADD COLUMN proved_by TEXT;
         """,
     ),
+    (
+        13,
+        "the offers index holds offers only, so an enrolment that is not one writes nothing to it",
+        """
+        DROP INDEX enrolments_offers;
+        CREATE INDEX enrolments_offers ON enrolments (offer_expires_at) WHERE status = 'offered';
+        """,
+    ),
 ]
 
 LEDGER = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"

@@ -331,22 +331,24 @@ class Storage:
         under its session's lock, so several workers at once end each offer exactly once."""
         when = _iso(at)
         with self.database.reading() as tx:
-            sessions = tx.all(
-                "SELECT DISTINCT program, session FROM enrolments WHERE status = ? AND offer_expires_at <= ? ORDER BY program, session",
-                [capacity.OFFERED, when],
+            # Only offers are read, through the partial index that holds them alone: the status is
+            # spelt out rather than a parameter, and the sessions are told apart here, since SQLite
+            # would rather scan every enrolment in session order than sort a handful of offers.
+            offers = tx.all(
+                f"SELECT program, session FROM enrolments WHERE status = '{capacity.OFFERED}' AND offer_expires_at <= ?", [when]
             )
         ended, promoted = [], []
-        for row in sessions:
+        for program, session in sorted({(row["program"], row["session"]) for row in offers}):
             with self.database.writing() as tx:
-                self._lock(tx, row["program"], row["session"])
+                self._lock(tx, program, session)
                 due = self._many(
                     tx,
                     "program = ? AND session = ? AND status = ? AND offer_expires_at <= ? ORDER BY queue, id",
-                    [row["program"], row["session"], capacity.OFFERED, when],
+                    [program, session, capacity.OFFERED, when],
                 )
                 for offer in due:
                     self._end_offer(tx, offer, "offer_expired", actor)
-                promoted += self._promote(tx, row["program"], row["session"], actor) if due else []
+                promoted += self._promote(tx, program, session, actor) if due else []
                 ended += [self._one(tx, "id = ?", [offer.id]) for offer in due]
         return ended, promoted
 

@@ -2,9 +2,12 @@
 inside that session's entries: one that reads every session's rows makes every parent at a
 rush wait for a file that grows all season."""
 
+from datetime import datetime, timezone
+
 import pytest
 
-from forms_app.storage.sqlite import SqliteDatabase
+from forms_app.db import get_db
+from forms_app.storage.sqlite import SqliteDatabase, Transaction
 from tests.app.helpers import api_child
 
 
@@ -24,3 +27,25 @@ def test_every_search_of_an_enrolment_stays_inside_its_session(client, monkeypat
     of_enrolments = [step for step in plan if step.startswith(("SEARCH e ", "SEARCH w ", "SCAN"))]
     assert len(of_enrolments) >= 3, plan
     assert [step for step in of_enrolments if "(program=? AND session=?" not in step] == []
+
+
+@pytest.mark.sqlite_only
+def test_the_offer_sweep_reads_only_offers(app, client, monkeypatch):
+    """The worker's sweep for offers past their deadline searches the index of offers alone, which
+    no other enrolment writes to, instead of reading every enrolment of the season."""
+    assert client.post("/api/enrolments", json=api_child()).status_code == 201
+    seen = []
+    original = Transaction.all
+
+    def spy(self, sql, params=()):
+        seen.append((self.conn, sql, params))
+        return original(self, sql, params)
+
+    monkeypatch.setattr(Transaction, "all", spy)
+    with app.app_context():
+        get_db().expire_offers(datetime.now(timezone.utc), "test")
+    conn, sql, params = seen[0]
+    plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql, params)]
+    assert [step for step in plan if step.startswith(("SEARCH", "SCAN"))] == [
+        "SEARCH enrolments USING INDEX enrolments_offers (offer_expires_at<?)"
+    ], plan
