@@ -231,6 +231,15 @@ MIGRATIONS = [
         CREATE INDEX enrolments_offers ON enrolments (offer_expires_at) WHERE status = 'offered';
         """,
     ),
+    (
+        14,
+        "one index of the messages still to send, in the order they are sent, instead of two over every message",
+        """
+        DROP INDEX outbox_unsent;
+        DROP INDEX outbox_due;
+        CREATE INDEX outbox_pending ON outbox (id) WHERE sent_at IS NULL AND failed_at IS NULL;
+        """,
+    ),
 ]
 
 LEDGER = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"

@@ -49,3 +49,24 @@ def test_the_offer_sweep_reads_only_offers(app, client, monkeypatch):
     assert [step for step in plan if step.startswith(("SEARCH", "SCAN"))] == [
         "SEARCH enrolments USING INDEX enrolments_offers (offer_expires_at<?)"
     ], plan
+
+
+@pytest.mark.sqlite_only
+def test_the_sender_reads_only_messages_still_to_send(app, client, monkeypatch):
+    """Sent messages stay all season; the worker's claim, every few seconds, walks the index of
+    those still to send, oldest first, and stops at its limit."""
+    assert client.post("/api/enrolments", json=api_child()).status_code == 201
+    seen = []
+    original = Transaction.all
+
+    def spy(self, sql, params=()):
+        seen.append((self.conn, sql, params))
+        return original(self, sql, params)
+
+    monkeypatch.setattr(Transaction, "all", spy)
+    with app.app_context():
+        [message] = get_db().claim_messages("test", "2099-01-01T00:00:00", "2099-01-01T00:01:00")
+    assert message.kind == "confirmed"
+    conn, sql, params = seen[0]
+    plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql, params)]
+    assert plan == ["SCAN outbox USING INDEX outbox_pending"], plan
