@@ -5,6 +5,8 @@ network, marks old places 上次更新, never keeps a personal page, and the par
 enrolled sees the new count at once."""
 
 import re
+import time
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -60,17 +62,27 @@ def saved(page):
     return page.evaluate(SAVED_URLS)
 
 
-def wait_until_saved(page, *paths):
+def wait_until_saved(page, *paths, seconds=15):
     """The worker saves in the background; wait until the cache itself holds every path, and until
     the page has stopped loading (a parent does not lose signal within the same instant; a save
-    still under way when the page is reloaded offline can leave the saved places empty)."""
+    still under way when the page is reloaded offline can leave the saved places empty). Polled
+    from here: wait_for_function takes the Promise that reading Cache Storage gives for a truthy
+    answer and would not wait at all."""
     page.wait_for_load_state("networkidle")
-    page.wait_for_function(
-        f"paths => ({SAVED_URLS})().then(urls => paths.every(p => urls.some(u => new URL(u).pathname === p)))",
-        arg=list(paths),
-        timeout=15000,
-    )
+    deadline = time.monotonic() + seconds
+    while missing := [p for p in paths if not any(urlsplit(u).path == p for u in saved(page))]:
+        if time.monotonic() > deadline:
+            pytest.fail(f"not saved within {seconds} s: {missing}; saved: {saved(page)}")
+        page.wait_for_timeout(100)
     page.wait_for_load_state("networkidle")
+
+
+def wait_until_stale(page, cell):
+    """Wait until `cell` says 上次更新; when it never does, say what it read and what was saved."""
+    try:
+        cell.filter(has_text="上次更新").wait_for()
+    except PlaywrightTimeout:
+        pytest.fail(f"offline the cell reads {cell.inner_text()!r}; saved: {saved(page)}")
 
 
 def later(context, page):
@@ -103,7 +115,7 @@ def test_a_program_page_reads_offline_with_its_places_marked_stale(parent, one_p
     context.set_offline(True)
     page.reload()
     assert "新余市总工会青年夜校" in page.locator("h1").inner_text()
-    media.filter(has_text="上次更新").wait_for()
+    wait_until_stale(page, media)
     assert re.fullmatch(r"50 个（上次更新 \d\d:\d\d）", media.inner_text()), media.inner_text()
     total = page.locator('[data-places="xinyu-youth-night-school-2027-spring"]').inner_text()
     assert re.fullmatch(r"剩余 110 个名额（上次更新 \d\d:\d\d）", total), total
@@ -225,8 +237,5 @@ def test_offline_places_from_the_apps_own_origin(parent, two_origins):
     later(context, page)
     context.set_offline(True)
     page.reload()
-    try:
-        media.filter(has_text="上次更新").wait_for()
-    except PlaywrightTimeout:
-        pytest.fail(f"offline the cell reads {media.inner_text()!r}; saved: {saved(page)}")
+    wait_until_stale(page, media)
     assert re.fullmatch(r"50 个（上次更新 \d\d:\d\d）", media.inner_text()), media.inner_text()
