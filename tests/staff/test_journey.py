@@ -15,6 +15,7 @@ from datetime import timedelta
 
 import pytest
 import yaml
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from forms_app import backups
 from forms_app.clock import now
@@ -143,14 +144,18 @@ def shoot(page, name, phone):
 
 def fill_boxes(page, values):
     """Box after box as a person fills them: moving on from a changed box checks the form (a page load)
-    and the cursor comes back in the box moved to."""
+    and the cursor comes back in the box moved to. The browser applies `autofocus` at a rendering
+    opportunity after the load, not at it, so the cursor is waited for, within a second."""
     boxes = list(values.items())
     for (box, value), (following, _) in zip(boxes, boxes[1:] + [(None, None)]):
         page.fill(f"#{box}", value)
         if following:
             with page.expect_navigation():
                 page.focus(f"#{following}")
-            assert page.evaluate("document.activeElement.id") == following
+            try:
+                page.wait_for_function("id => document.activeElement && document.activeElement.id === id", arg=following, timeout=1000)
+            except PlaywrightTimeout:
+                pytest.fail(f"after the check the cursor is in {page.evaluate('document.activeElement.id')!r}, not {following!r}")
 
 
 def log_in(page, url, username, password):
