@@ -23,6 +23,9 @@ from programs.model import SHANGHAI
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 TODAY = datetime.now(SHANGHAI).date()
+# A Monday about six weeks out: the default session runs 周一至周五 from START to START + 4, so it
+# has five class days whatever day of the week the tests run on.
+START = TODAY + timedelta(days=40 + (7 - (TODAY + timedelta(days=40)).weekday()) % 7)
 
 
 def dates_since(start):
@@ -30,11 +33,6 @@ def dates_since(start):
     while a test ran, even when the run crosses midnight in Beijing (16:00 UTC)."""
     now = datetime.now(SHANGHAI).date()
     return {(start + timedelta(days=n)).isoformat() for n in range((now - start).days + 1)}
-
-
-# A Monday about six weeks out: the default session runs 周一至周五 from START to START + 4, so it
-# has five class days whatever day of the week the tests run on.
-START = TODAY + timedelta(days=40 + (7 - (TODAY + timedelta(days=40)).weekday()) % 7)
 
 
 def born(age):

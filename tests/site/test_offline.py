@@ -70,9 +70,13 @@ def wait_until_saved(page, *paths, seconds=15):
     answer and would not wait at all."""
     page.wait_for_load_state("networkidle")
     deadline = time.monotonic() + seconds
-    while missing := [p for p in paths if not any(urlsplit(u).path == p for u in saved(page))]:
+    while True:
+        urls = saved(page)
+        missing = set(paths) - {urlsplit(url).path for url in urls}
+        if not missing:
+            break
         if time.monotonic() > deadline:
-            pytest.fail(f"not saved within {seconds} s: {missing}; saved: {saved(page)}")
+            pytest.fail(f"not saved within {seconds} s: {sorted(missing)}; saved: {urls}")
         page.wait_for_timeout(100)
     page.wait_for_load_state("networkidle")
 
