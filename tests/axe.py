@@ -27,8 +27,16 @@ def axe_source():
     return AXE.read_text(encoding="utf-8")
 
 
+# Transitions and animations still under way that will end: axe measures colours as painted, and
+# text inside a panel still fading in (Material's search results) reads as too faint.
+SETTLING = """() => document.getAnimations().every(a => a.playState !== "running"
+    || !isFinite(a.effect.getComputedTiming().endTime))"""
+
+
 def violations(page, source):
-    """WCAG 2.1 A/AA violations on the page as it is now, each with the first few elements and why."""
+    """WCAG 2.1 A/AA violations on the page once its transitions have ended, each with the first
+    few elements and why."""
+    page.wait_for_function(SETTLING, timeout=5000)
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(source)
     return page.evaluate(
